@@ -1,0 +1,42 @@
+import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
+import { NodeConnectionTypes } from 'n8n-workflow';
+
+import { requestOptionsProperty } from '../shared/request';
+import { router } from './actions/router';
+import * as user from './actions/user/User.resource';
+import { listSearch } from './methods';
+
+export class MaarchCourrier implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'Maarch Courrier',
+		name: 'maarchCourrier',
+		icon: { light: 'file:maarchCourrier.svg', dark: 'file:maarchCourrier.dark.svg' },
+		group: ['transform'],
+		version: 1,
+		subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',
+		description: 'Create, update, group and link users in Maarch Courrier',
+		defaults: { name: 'Maarch Courrier' },
+		usableAsTool: true,
+		inputs: [NodeConnectionTypes.Main],
+		outputs: [NodeConnectionTypes.Main],
+		credentials: [{ name: 'maarchCourrierApi', required: true }],
+		properties: [
+			{
+				displayName: 'Resource',
+				name: 'resource',
+				type: 'options',
+				noDataExpression: true,
+				options: [{ name: 'User', value: 'user' }],
+				default: 'user',
+			},
+			...user.description,
+			requestOptionsProperty,
+		],
+	};
+
+	methods = { listSearch };
+
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		return await router.call(this);
+	}
+}

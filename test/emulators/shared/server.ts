@@ -1,0 +1,257 @@
+/**
+ * A small HTTP(S) server that every vendor emulator is built on: routing with path parameters,
+ * a request log the tests can read, and fault injection for the next N requests.
+ * It listens on 127.0.0.1 only, on a random port.
+ */
+import * as http from 'node:http';
+import * as https from 'node:https';
+import type { AddressInfo, Socket } from 'node:net';
+
+export interface LoggedRequest {
+	method: string;
+	/** Path without the query string, as sent (not decoded). */
+	path: string;
+	query: Record<string, string | string[]>;
+	headers: http.IncomingHttpHeaders;
+	rawBody: Buffer;
+	/** The body parsed as JSON when it is JSON, otherwise the raw text. */
+	body: unknown;
+	/** Milliseconds since the emulator started. */
+	at: number;
+	/** Set when a fault was served instead of the real route. */
+	fault?: Fault;
+}
+
+export interface Fault {
+	/** Answer with this status instead of running the route. */
+	status?: number;
+	body?: unknown;
+	headers?: Record<string, string>;
+	/** Wait this long before answering (or before running the route when no status is given). */
+	delayMs?: number;
+	/** Answer 200 with a truncated JSON body. */
+	malformed?: boolean;
+	/** Destroy the connection without answering. */
+	drop?: boolean;
+}
+
+export interface EmulatorResponse {
+	status: number;
+	body?: unknown;
+	headers?: Record<string, string>;
+}
+
+export type RouteHandler = (
+	request: LoggedRequest,
+	params: Record<string, string>,
+) => EmulatorResponse | Promise<EmulatorResponse>;
+
+interface Route {
+	method: string;
+	pattern: RegExp;
+	keys: string[];
+	handler: RouteHandler;
+}
+
+export interface EmulatorServerOptions {
+	/** Serve HTTPS with these options (certificates, client-certificate checks). */
+	tls?: https.ServerOptions;
+	/** Runs before routing; returning a response short-circuits the route (authentication). */
+	guard?: (request: LoggedRequest) => EmulatorResponse | undefined;
+	/** Answer for a path that matches no route. */
+	notFound?: (request: LoggedRequest) => EmulatorResponse;
+}
+
+const sleep = async (ms: number) => await new Promise((resolve) => setTimeout(resolve, ms));
+
+export class EmulatorServer {
+	readonly log: LoggedRequest[] = [];
+
+	private readonly routes: Route[] = [];
+
+	private readonly faults: Array<{ fault: Fault; remaining: number }> = [];
+
+	private readonly sockets = new Set<Socket>();
+
+	private server?: http.Server | https.Server;
+
+	private startedAt = Date.now();
+
+	baseUrl = '';
+
+	constructor(private readonly options: EmulatorServerOptions = {}) {}
+
+	route(method: string, path: string, handler: RouteHandler): this {
+		const keys: string[] = [];
+		const pattern = new RegExp(
+			'^' +
+				path.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/:(\w+)/g, (_, key: string) => {
+					keys.push(key);
+					return '([^/]+)';
+				}) +
+				'$',
+		);
+		this.routes.push({ method: method.toUpperCase(), pattern, keys, handler });
+		return this;
+	}
+
+	/** The next `count` requests get this fault instead of their normal answer. */
+	injectFault(fault: Fault, count = 1): void {
+		this.faults.push({ fault, remaining: count });
+	}
+
+	clearFaults(): void {
+		this.faults.length = 0;
+	}
+
+	clearLog(): void {
+		this.log.length = 0;
+	}
+
+	/** Requests whose method and path match (path may be a RegExp). */
+	requests(method?: string, path?: string | RegExp): LoggedRequest[] {
+		return this.log.filter(
+			(entry) =>
+				(method === undefined || entry.method === method.toUpperCase()) &&
+				(path === undefined ||
+					(typeof path === 'string' ? entry.path === path : path.test(entry.path))),
+		);
+	}
+
+	async start(): Promise<string> {
+		const listener = (req: http.IncomingMessage, res: http.ServerResponse) => {
+			void this.handle(req, res);
+		};
+		this.server = this.options.tls
+			? https.createServer(this.options.tls, listener)
+			: http.createServer(listener);
+		this.server.on('connection', (socket: Socket) => {
+			this.sockets.add(socket);
+			socket.on('close', () => this.sockets.delete(socket));
+		});
+		this.server.on('tlsClientError', () => undefined);
+		await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
+		const { port } = this.server.address() as AddressInfo;
+		this.startedAt = Date.now();
+		this.baseUrl = `${this.options.tls ? 'https' : 'http'}://127.0.0.1:${port}`;
+		return this.baseUrl;
+	}
+
+	async close(): Promise<void> {
+		if (!this.server) return;
+		for (const socket of this.sockets) socket.destroy();
+		await new Promise<void>((resolve) => this.server!.close(() => resolve()));
+		this.server = undefined;
+	}
+
+	private nextFault(): Fault | undefined {
+		const head = this.faults[0];
+		if (!head) return undefined;
+		head.remaining -= 1;
+		if (head.remaining <= 0) this.faults.shift();
+		return head.fault;
+	}
+
+	private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+		const chunks: Buffer[] = [];
+		for await (const chunk of req) chunks.push(chunk as Buffer);
+		const rawBody = Buffer.concat(chunks);
+		const url = new URL(req.url ?? '/', 'http://emulator');
+		const query: Record<string, string | string[]> = {};
+		for (const key of new Set(url.searchParams.keys())) {
+			const values = url.searchParams.getAll(key);
+			query[key] = values.length === 1 ? values[0] : values;
+		}
+		const text = rawBody.toString('utf8');
+		let body: unknown = text;
+		if (text && /json/i.test(req.headers['content-type'] ?? '')) {
+			try {
+				body = JSON.parse(text);
+			} catch {
+				body = text;
+			}
+		}
+		const entry: LoggedRequest = {
+			method: (req.method ?? 'GET').toUpperCase(),
+			path: url.pathname,
+			query,
+			headers: req.headers,
+			rawBody,
+			body,
+			at: Date.now() - this.startedAt,
+		};
+		this.log.push(entry);
+
+		const fault = this.nextFault();
+		if (fault) {
+			entry.fault = fault;
+			if (fault.delayMs) await sleep(fault.delayMs);
+			if (fault.drop) {
+				req.socket.destroy();
+				return;
+			}
+			if (fault.malformed) {
+				this.send(res, { status: 200, body: '{"users": [{"id": 1, "user_id": ' });
+				return;
+			}
+			if (fault.status !== undefined) {
+				this.send(res, { status: fault.status, body: fault.body, headers: fault.headers });
+				return;
+			}
+		}
+
+		let response: EmulatorResponse | undefined;
+		try {
+			response = this.options.guard?.(entry);
+			if (!response) {
+				for (const route of this.routes) {
+					if (route.method !== entry.method) continue;
+					const match = route.pattern.exec(entry.path);
+					if (!match) continue;
+					const params: Record<string, string> = {};
+					route.keys.forEach((key, index) => {
+						params[key] = decodeURIComponent(match[index + 1]);
+					});
+					response = await route.handler(entry, params);
+					break;
+				}
+			}
+			response ??= this.options.notFound?.(entry) ?? {
+				status: 404,
+				body: { error: 'Not found' },
+			};
+		} catch (error) {
+			response = { status: 500, body: { errors: (error as Error).message } };
+		}
+		this.send(res, response);
+	}
+
+	private send(res: http.ServerResponse, response: EmulatorResponse): void {
+		if (res.destroyed) return;
+		const headers: Record<string, string> = { ...(response.headers ?? {}) };
+		let payload: Buffer | undefined;
+		if (Buffer.isBuffer(response.body)) {
+			payload = response.body;
+		} else if (typeof response.body === 'string') {
+			payload = Buffer.from(response.body, 'utf8');
+			headers['content-type'] ??= 'application/json; charset=utf-8';
+		} else if (response.body !== undefined) {
+			payload = Buffer.from(JSON.stringify(response.body), 'utf8');
+			headers['content-type'] ??= 'application/json; charset=utf-8';
+		}
+		if (payload) headers['content-length'] = String(payload.length);
+		res.writeHead(response.status, headers);
+		res.end(payload);
+	}
+}
+
+export function basicCredentials(
+	request: LoggedRequest,
+): { login: string; password: string } | undefined {
+	const header = request.headers.authorization;
+	if (!header || !/^basic /i.test(header)) return undefined;
+	const decoded = Buffer.from(header.slice(6).trim(), 'base64').toString('utf8');
+	const colon = decoded.indexOf(':');
+	if (colon < 0) return undefined;
+	return { login: decoded.slice(0, colon), password: decoded.slice(colon + 1) };
+}

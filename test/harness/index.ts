@@ -1,0 +1,391 @@
+/**
+ * Runs real workflows through n8n-core's execution engine (WorkflowExecute, PollContext,
+ * RoutingNode for credential tests), with the package's nodes registered under the type names
+ * users get (`n8n-nodes-parapheur.<name>`) and credentials supplied by the test.
+ *
+ *   const run = await runNode({ node: { type: 'maarchCourrier', parameters }, credentials, items });
+ *   run.items        // the node's output items (first output)
+ *   run.error        // the error the node failed with, if any
+ */
+import { ExecuteContext, ExecutionLifecycleHooks, PollContext, RoutingNode, WorkflowExecute } from 'n8n-core';
+import type {
+	ICredentialDataDecryptedObject,
+	ICredentialType,
+	IConnections,
+	IDataObject,
+	INode,
+	INodeCredentialTestResult,
+	INodeExecutionData,
+	INodeParameters,
+	INodeType,
+	INodeTypes,
+	IRun,
+	IWorkflowExecuteAdditionalData,
+	WorkflowExecuteMode,
+	ExecutionError,
+	ITriggerFunctions,
+	ITriggerResponse,
+} from 'n8n-workflow';
+import {
+	NodeHelpers,
+	Workflow,
+	createDeferredPromise,
+	createEmptyRunExecutionData,
+	createRunExecutionData,
+} from 'n8n-workflow';
+
+import { MaarchCourrierApi } from '../../credentials/MaarchCourrierApi.credentials';
+import { MaarchCourrier } from '../../nodes/MaarchCourrier/MaarchCourrier.node';
+import { TestCredentialsHelper } from './credentials';
+
+export const PACKAGE = 'n8n-nodes-parapheur';
+export const MANUAL_TRIGGER = 'test.manualTrigger';
+
+/**
+ * A Manual Trigger that starts the workflow with the items given in its `items` parameter
+ * (n8n's own Manual Trigger always emits one empty item).
+ */
+class ManualTrigger implements INodeType {
+	description = {
+		displayName: 'Manual Trigger',
+		name: 'manualTrigger',
+		group: ['trigger'],
+		version: 1,
+		description: 'Starts the test workflow',
+		defaults: { name: 'Manual Trigger' },
+		inputs: [],
+		outputs: ['main'],
+		properties: [{ displayName: 'Items', name: 'items', type: 'json', default: '[{}]' }],
+	} as unknown as INodeType['description'];
+
+	async trigger(this: ITriggerFunctions): Promise<ITriggerResponse> {
+		const raw = this.getNodeParameter('items') as string | IDataObject[];
+		const items = (typeof raw === 'string' ? JSON.parse(raw) : raw) as IDataObject[];
+		const manualTriggerFunction = async () => {
+			this.emit([items.map((json) => ({ json }))]);
+		};
+		return { manualTriggerFunction };
+	}
+}
+
+const nodeClasses: Record<string, INodeType> = {
+	[`${PACKAGE}.maarchCourrier`]: new MaarchCourrier(),
+	[MANUAL_TRIGGER]: new ManualTrigger(),
+};
+
+const credentialClasses: ICredentialType[] = [new MaarchCourrierApi()];
+
+export const credentialTypes = new Map(credentialClasses.map((type) => [type.name, type]));
+
+export const nodeTypes: INodeTypes = {
+	getByName: (type: string) => nodeClasses[type],
+	getByNameAndVersion: (type: string, version?: number) => {
+		const nodeType = nodeClasses[type];
+		if (!nodeType) throw new Error(`Unknown node type ${type}`);
+		return NodeHelpers.getVersionedNodeType(nodeType, version);
+	},
+	getKnownTypes: () => ({}),
+};
+
+export interface NodeUnderTest {
+	/** Short node type name, e.g. `maarchCourrier`. */
+	type: string;
+	parameters: INodeParameters;
+	name?: string;
+	/** n8n's "On Error" setting. */
+	onError?: INode['onError'];
+	/** Legacy "Continue On Fail" switch. */
+	continueOnFail?: boolean;
+}
+
+export interface RunOptions {
+	node: NodeUnderTest;
+	credentials?: Record<string, ICredentialDataDecryptedObject>;
+	/** Items the Manual Trigger emits (default one empty item). */
+	items?: IDataObject[];
+	mode?: WorkflowExecuteMode;
+	/** An existing helper, to keep stored tokens between runs. */
+	credentialsHelper?: TestCredentialsHelper;
+}
+
+export interface RunResult {
+	run: IRun;
+	/** The node's items on its first output. */
+	items: INodeExecutionData[];
+	/** The node's items on each output (with "On Error: continue (using error output)", [1] are errors). */
+	outputs: INodeExecutionData[][];
+	/** The error the node failed with, if it failed. */
+	error?: ExecutionError;
+	credentialsHelper: TestCredentialsHelper;
+}
+
+function baseAdditionalData(
+	credentialsHelper: TestCredentialsHelper,
+	hooks?: ExecutionLifecycleHooks,
+): IWorkflowExecuteAdditionalData {
+	return {
+		credentialsHelper,
+		hooks,
+		executeWorkflow: async () => {
+			throw new Error('Sub-workflows are not available in tests');
+		},
+		getRunExecutionData: async () => undefined,
+		currentNodeExecutionIndex: 0,
+		restApiUrl: 'http://127.0.0.1:5678/rest',
+		instanceBaseUrl: 'http://127.0.0.1:5678/',
+		formWaitingBaseUrl: 'http://127.0.0.1:5678/form-waiting',
+		webhookBaseUrl: 'http://127.0.0.1:5678/webhook',
+		webhookWaitingBaseUrl: 'http://127.0.0.1:5678/webhook-waiting',
+		webhookTestBaseUrl: 'http://127.0.0.1:5678/webhook-test',
+		variables: {},
+		logAiEvent: () => undefined,
+		startRunnerTask: async () => {
+			throw new Error('Task runners are not available in tests');
+		},
+	} as unknown as IWorkflowExecuteAdditionalData;
+}
+
+function nodeFor(spec: NodeUnderTest, credentials: Record<string, unknown>): INode {
+	const nodeType = nodeClasses[`${PACKAGE}.${spec.type}`];
+	if (!nodeType) throw new Error(`Unknown node type ${spec.type}`);
+	const credentialRefs: INode['credentials'] = {};
+	for (const { name } of nodeType.description.credentials ?? []) {
+		if (credentials[name]) credentialRefs[name] = { id: `${name}-id`, name: `${name} (test)` };
+	}
+	return {
+		id: 'node-under-test',
+		name: spec.name ?? nodeType.description.defaults.name ?? spec.type,
+		type: `${PACKAGE}.${spec.type}`,
+		typeVersion: 1,
+		position: [250, 0],
+		parameters: spec.parameters,
+		credentials: credentialRefs,
+		onError: spec.onError,
+		continueOnFail: spec.continueOnFail,
+	};
+}
+
+/** Manual Trigger -> node under test, executed by n8n-core's WorkflowExecute. */
+export async function runNode(options: RunOptions): Promise<RunResult> {
+	const credentials = options.credentials ?? {};
+	const credentialsHelper =
+		options.credentialsHelper ?? new TestCredentialsHelper(credentialTypes, { ...credentials });
+	const trigger: INode = {
+		id: 'trigger',
+		name: 'Manual Trigger',
+		type: MANUAL_TRIGGER,
+		typeVersion: 1,
+		position: [0, 0],
+		parameters: { items: JSON.stringify(options.items ?? [{}]) },
+	};
+	const node = nodeFor(options.node, credentials);
+	const connections: IConnections = {
+		[trigger.name]: { main: [[{ node: node.name, type: 'main', index: 0 }]] },
+	};
+	const workflow = new Workflow({
+		id: 'test-workflow',
+		name: 'Test workflow',
+		nodes: [trigger, node],
+		connections,
+		active: false,
+		nodeTypes,
+		settings: { executionOrder: 'v1' },
+	});
+
+	const mode = options.mode ?? 'manual';
+	const hooks = new ExecutionLifecycleHooks(mode, 'test-execution', {
+		id: 'test-workflow',
+		name: 'Test workflow',
+		nodes: [trigger, node],
+		connections,
+		active: false,
+		createdAt: new Date(),
+		updatedAt: new Date(),
+		isArchived: false,
+	} as unknown as ConstructorParameters<typeof ExecutionLifecycleHooks>[2]);
+	const finished = createDeferredPromise<IRun>();
+	hooks.addHandler('workflowExecuteAfter', (fullRunData) => finished.resolve(fullRunData));
+	const additionalData = baseAdditionalData(credentialsHelper, hooks);
+
+	const runExecutionData = createRunExecutionData({
+		executionData: {
+			nodeExecutionStack: [{ node: trigger, data: { main: [[{ json: {} }]] }, source: null }],
+		},
+	});
+	const execution = new WorkflowExecute(additionalData, mode, runExecutionData);
+	await execution.processRunExecutionData(workflow);
+	const run = await finished.promise;
+
+	const taskData = run.data.resultData.runData[node.name]?.[0];
+	const outputs = (taskData?.data?.main ?? []).map((output) => output ?? []);
+	return {
+		run,
+		items: outputs[0] ?? [],
+		outputs,
+		error: taskData?.error ?? run.data.resultData.error,
+		credentialsHelper,
+	};
+}
+
+/**
+ * Runs a credential's Test the way n8n's CredentialsTester does for a declarative `test`: a
+ * temporary node whose only property routes the test request, run by n8n-core's RoutingNode.
+ */
+export async function testCredential(
+	type: string,
+	data: ICredentialDataDecryptedObject,
+): Promise<INodeCredentialTestResult> {
+	const credentialType = credentialTypes.get(type);
+	if (!credentialType?.test) throw new Error(`Credential ${type} has no test`);
+	const testRequest = credentialType.test;
+	const credentialsHelper = new TestCredentialsHelper(credentialTypes, { [type]: data });
+	const node: INode = {
+		id: 'temp',
+		name: 'Temp-Node',
+		type: 'n8n-nodes-base.noOp',
+		typeVersion: 1,
+		position: [0, 0],
+		parameters: {},
+		credentials: { [type]: { id: 'test', name: 'test' } },
+	};
+	const tempType: INodeType = {
+		description: {
+			displayName: 'Temp',
+			name: 'n8n-nodes-base.noOp',
+			group: ['transform'],
+			version: 1,
+			description: '',
+			defaults: {},
+			inputs: ['main'],
+			outputs: ['main'],
+			credentials: [{ name: type, required: true }],
+			properties: [
+				{
+					displayName: 'Temp',
+					name: 'temp',
+					type: 'string',
+					routing: { request: testRequest.request },
+					default: '',
+				},
+			],
+		} as unknown as INodeType['description'],
+	};
+	const workflow = new Workflow({
+		nodes: [node],
+		connections: {},
+		active: false,
+		nodeTypes: {
+			getByName: () => tempType,
+			getByNameAndVersion: () => tempType,
+			getKnownTypes: () => ({}),
+		},
+	});
+	const additionalData = baseAdditionalData(credentialsHelper);
+	const context = new ExecuteContext(
+		workflow,
+		node,
+		additionalData,
+		'internal',
+		createEmptyRunExecutionData(),
+		0,
+		[],
+		{ main: [[{ json: {} }]] },
+		{ node, data: {}, source: null },
+		[],
+	);
+	const routingNode = new RoutingNode(context, tempType, {
+		id: 'test',
+		name: 'test',
+		type,
+		data,
+	});
+	try {
+		await routingNode.runNode();
+	} catch (error) {
+		const cause = (error as { cause?: { response?: { status: number; statusText?: string }; code?: string } })
+			.cause;
+		if (cause?.response) {
+			for (const rule of testRequest.rules ?? []) {
+				if (rule.type === 'responseCode' && rule.properties.value === cause.response.status) {
+					return { status: 'Error', message: rule.properties.message };
+				}
+			}
+			return {
+				status: 'Error',
+				message: cause.response.statusText || `Received HTTP status code: ${cause.response.status}`,
+			};
+		}
+		if (cause?.code) return { status: 'Error', message: cause.code };
+		return { status: 'Error', message: (error as Error).message };
+	}
+	return { status: 'OK', message: 'Connection successful!' };
+}
+
+export interface PollOptions {
+	type: string;
+	parameters: INodeParameters;
+	credentials?: Record<string, ICredentialDataDecryptedObject>;
+	/** The node's static data as n8n saved it after the previous poll (a restart reloads it). */
+	staticData?: IDataObject;
+	/** 'manual' for "Fetch test event", 'trigger' for an active workflow's poll. */
+	mode?: 'manual' | 'trigger';
+}
+
+export interface PollResult {
+	items: INodeExecutionData[] | null;
+	/** The static data n8n would persist after this poll (unchanged for manual runs). */
+	staticData: IDataObject;
+}
+
+/** One poll of a polling trigger through n8n-core's PollContext, with static data round-tripped. */
+export async function runPoll(options: PollOptions): Promise<PollResult> {
+	const credentials = options.credentials ?? {};
+	const credentialsHelper = new TestCredentialsHelper(credentialTypes, { ...credentials });
+	const node = nodeFor({ type: options.type, parameters: options.parameters }, credentials);
+	const before = JSON.parse(JSON.stringify(options.staticData ?? {})) as IDataObject;
+	const workflow = new Workflow({
+		id: 'test-workflow',
+		nodes: [node],
+		connections: {},
+		active: true,
+		nodeTypes,
+		staticData: { [`node:${node.name}`]: JSON.parse(JSON.stringify(before)) as IDataObject },
+	});
+	const mode = options.mode ?? 'trigger';
+	const context = new PollContext(
+		workflow,
+		node,
+		baseAdditionalData(credentialsHelper),
+		mode,
+		mode === 'manual' ? 'manual' : 'activate',
+	);
+	const nodeType = nodeTypes.getByNameAndVersion(node.type, 1);
+	const output = await nodeType.poll!.call(context);
+	// n8n saves static data only for non-manual runs; JSON round-trip as the database would.
+	const saved =
+		mode === 'manual'
+			? before
+			: (JSON.parse(
+					JSON.stringify(workflow.staticData[`node:${node.name}`] ?? {}),
+				) as IDataObject);
+	return { items: output?.[0] ?? null, staticData: saved };
+}
+
+/** Every string that reaches an output item or an error, for secret-leak checks. */
+export function everyText(result: RunResult): string {
+	return JSON.stringify({
+		outputs: result.outputs,
+		error: result.error
+			? {
+					message: result.error.message,
+					description: result.error.description,
+					messages: (result.error as { messages?: string[] }).messages,
+					context: result.error.context,
+					cause: (result.error as { cause?: unknown }).cause,
+				}
+			: null,
+		resultError: result.run.data.resultData.error,
+	});
+}
+
+export { TestCredentialsHelper };
