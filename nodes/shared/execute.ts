@@ -58,10 +58,8 @@ export async function executePerItem(
 		} catch (caught) {
 			const error = toNodeError(ctx, caught, itemIndex, secrets);
 			if (!ctx.continueOnFail()) throw error;
-			const json: IDataObject = { error: error.message };
-			if (error.description) json.description = error.description;
-			if (error instanceof NodeApiError && error.httpCode) json.httpCode = error.httpCode;
-			output.push({ json, error, pairedItem: { item: itemIndex } });
+			// n8n shows `json.error` and keeps the whole error (description, HTTP code) in `error`.
+			output.push({ json: { error: error.message }, error, pairedItem: { item: itemIndex } });
 		}
 	}
 	return output;

@@ -127,18 +127,44 @@ const sleep = async (ms: number, signal?: AbortSignal) =>
 		});
 	});
 
+/**
+ * Texts that identify a connection failure. n8n wraps the HTTP library's error in a NodeApiError
+ * that drops its `code` and may replace its message with a generic sentence (n8n-workflow's
+ * COMMON_ERRORS), so the code is read from the cause when there is one, else from the texts.
+ */
+const NETWORK_TEXTS: Array<[RegExp, string]> = [
+	[/\b(ECONNRESET|EPIPE|ECONNREFUSED|ENOTFOUND|EAI_AGAIN|ETIMEDOUT|ECONNABORTED|EHOSTUNREACH)\b/, '$1'],
+	[/socket hang up|closed unexpectedly/i, 'ECONNRESET'],
+	[/timeout of \d+ms exceeded|connection was aborted|timed out/i, 'ECONNABORTED'],
+	[/refused the connection/i, 'ECONNREFUSED'],
+	[/incorrect host|DNS server returned an error/i, 'ENOTFOUND'],
+	[/certificate|self[- ]signed|CERT_/i, 'CERT_UNTRUSTED'],
+];
+
 function networkCode(error: unknown): string | undefined {
 	let current = error as { code?: unknown; cause?: unknown } | undefined;
 	for (let depth = 0; current && depth < 4; depth++) {
 		if (typeof current.code === 'string' && /^[A-Z_]+$/.test(current.code)) return current.code;
 		current = current.cause as typeof current;
 	}
+	const texts = [
+		(error as Error)?.message,
+		...(((error as { messages?: unknown[] })?.messages ?? []) as unknown[]),
+	].map((text) => String(text ?? ''));
+	for (const [pattern, code] of NETWORK_TEXTS) {
+		for (const text of texts) {
+			const match = pattern.exec(text);
+			if (match) return code === '$1' ? match[1] : code;
+		}
+	}
 	return undefined;
 }
 
+/** The original error text (n8n keeps it in `messages` when it rewrites the message). */
 function causeMessage(error: unknown): string {
 	const cause = (error as { cause?: { message?: string } }).cause;
-	return String(cause?.message ?? (error as Error).message ?? '');
+	const messages = (error as { messages?: unknown[] }).messages;
+	return String(cause?.message ?? messages?.[0] ?? (error as Error).message ?? '');
 }
 
 function parseBody(text: string, contentType: string): { value: unknown; malformed: boolean } {

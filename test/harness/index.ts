@@ -7,7 +7,14 @@
  *   run.items        // the node's output items (first output)
  *   run.error        // the error the node failed with, if any
  */
-import { ExecuteContext, ExecutionLifecycleHooks, PollContext, RoutingNode, WorkflowExecute } from 'n8n-core';
+import {
+	ExecuteContext,
+	ExecutionLifecycleHooks,
+	LoadOptionsContext,
+	PollContext,
+	RoutingNode,
+	WorkflowExecute,
+} from 'n8n-core';
 import type {
 	ICredentialDataDecryptedObject,
 	ICredentialType,
@@ -16,6 +23,7 @@ import type {
 	INode,
 	INodeCredentialTestResult,
 	INodeExecutionData,
+	INodeListSearchResult,
 	INodeParameters,
 	INodeType,
 	INodeTypes,
@@ -76,6 +84,11 @@ const nodeClasses: Record<string, INodeType> = {
 const credentialClasses: ICredentialType[] = [new MaarchCourrierApi()];
 
 export const credentialTypes = new Map(credentialClasses.map((type) => [type.name, type]));
+
+/** Registers a node type for a test (e.g. a small polling node that exercises the harness). */
+export function registerNodeType(name: string, nodeType: INodeType): void {
+	nodeClasses[`${PACKAGE}.${name}`] = nodeType;
+}
 
 export const nodeTypes: INodeTypes = {
 	getByName: (type: string) => nodeClasses[type],
@@ -319,6 +332,27 @@ export async function testCredential(
 		return { status: 'Error', message: (error as Error).message };
 	}
 	return { status: 'OK', message: 'Connection successful!' };
+}
+
+/**
+ * Calls a node's list-search method (resource locator "From List") through n8n-core's
+ * LoadOptionsContext, as the editor does.
+ */
+export async function runListSearch(options: {
+	type: string;
+	method: string;
+	parameters?: INodeParameters;
+	credentials: Record<string, ICredentialDataDecryptedObject>;
+	filter?: string;
+}): Promise<INodeListSearchResult> {
+	const credentialsHelper = new TestCredentialsHelper(credentialTypes, { ...options.credentials });
+	const node = nodeFor({ type: options.type, parameters: options.parameters ?? {} }, options.credentials);
+	const workflow = new Workflow({ nodes: [node], connections: {}, active: false, nodeTypes });
+	const context = new LoadOptionsContext(workflow, node, baseAdditionalData(credentialsHelper), '');
+	const nodeType = nodeTypes.getByNameAndVersion(node.type, 1);
+	const search = nodeType.methods?.listSearch?.[options.method];
+	if (!search) throw new Error(`${options.type} has no list search ${options.method}`);
+	return await search.call(context, options.filter);
 }
 
 export interface PollOptions {

@@ -6,3 +6,4 @@ import { join } from 'node:path';
 
 process.env.N8N_USER_FOLDER ??= mkdtempSync(join(tmpdir(), 'n8n-parapheur-test-'));
 process.env.N8N_DIAGNOSTICS_ENABLED = 'false';
+process.env.N8N_ENFORCE_SETTINGS_FILE_PERMISSIONS = 'false';

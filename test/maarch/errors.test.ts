@@ -1,0 +1,165 @@
+/**
+ * Every documented Maarch Courrier error becomes a message a user can act on, and bad input is
+ * refused before anything is sent.
+ */
+import { byId, useMaarch } from './fixture';
+
+const maarch = useMaarch();
+
+async function failure(parameters: Record<string, unknown>) {
+	const result = await maarch.run(parameters as never);
+	expect(result.error).toBeDefined();
+	return result.error!;
+}
+
+describe('Maarch Courrier errors', () => {
+	test('an unknown user ID (HTTP 400 in Maarch) says the user does not exist', async () => {
+		const error = await failure({ operation: 'get', userId: byId(42) });
+		expect(error.message).toBe('Maarch Courrier user 42 does not exist');
+		expect(error.name).toBe('NodeApiError');
+		expect((error as { httpCode?: string }).httpCode).toBe('400');
+	});
+
+	test('a deleted user cannot be updated', async () => {
+		const error = await failure({ operation: 'update', userId: byId(13), updateFields: { lastname: 'X' } });
+		expect(error.message).toBe('Maarch Courrier user 13 does not exist');
+	});
+
+	test('an unknown login says no user has it, before any change', async () => {
+		const error = await failure({ operation: 'delete', userId: { __rl: true, mode: 'login', value: 'ghost' } });
+		expect(error.message).toBe("No Maarch Courrier user has the login 'ghost'");
+		expect(maarch.emulator.log.map((entry) => entry.method)).toEqual(['GET']);
+	});
+
+	test('an existing login is reported as such', async () => {
+		const error = await failure({ operation: 'create', login: 'bbain', firstname: 'B', lastname: 'B', mail: 'b@example.fr' });
+		expect(error.message).toBe("A Maarch Courrier user with the login 'bbain' already exists");
+	});
+
+	test('a deleted login revived by Maarch is updated with the given details by default', async () => {
+		const result = await maarch.run({
+			operation: 'create',
+			login: 'ancien',
+			firstname: 'Nouvelle',
+			lastname: 'Recrue',
+			mail: 'nouvelle.recrue@mairie.example.fr',
+		});
+		expect(result.error).toBeUndefined();
+		expect(result.items[0].json).toMatchObject({
+			id: 13,
+			user_id: 'ancien',
+			firstname: 'Nouvelle',
+			lastname: 'Recrue',
+			mail: 'nouvelle.recrue@mairie.example.fr',
+			revivedDeletedUser: true,
+		});
+		expect(maarch.emulator.log.map((entry) => `${entry.method} ${entry.path}`)).toEqual([
+			'POST /rest/users',
+			'GET /rest/users/13',
+			'PUT /rest/users/13',
+		]);
+		expect(maarch.emulator.users.get(13)).toMatchObject({ status: 'OK', firstname: 'Nouvelle', mail: 'nouvelle.recrue@mairie.example.fr' });
+	});
+
+	test('a deleted login revived by Maarch fails clearly when asked to', async () => {
+		const error = await failure({
+			operation: 'create',
+			login: 'ancien',
+			firstname: 'Nouvelle',
+			lastname: 'Recrue',
+			mail: 'nouvelle.recrue@mairie.example.fr',
+			deletedLogin: 'error',
+		});
+		expect(error.message).toBe(
+			"The login 'ancien' belonged to a deleted Maarch Courrier user (ID 13): Maarch restored that account with its old details",
+		);
+		expect(error.description).toMatch(/details sent were ignored/);
+	});
+
+	test('Maarch Parapheur not enabled', async () => {
+		maarch.emulator.parapheurEnabled = false;
+		const error = await failure({ operation: 'getMaarchParapheurStatus', userId: byId(12) });
+		expect(error.message).toBe('Maarch Parapheur is not enabled on this Maarch Courrier instance');
+		expect((error as { httpCode?: string }).httpCode).toBe('403');
+	});
+
+	test('linking to an unknown or already linked Maarch Parapheur user', async () => {
+		const unknown = await failure({ operation: 'linkToMaarchParapheur', userId: byId(10), maarchParapheurUserId: 99 });
+		expect(unknown.message).toBe('Maarch Parapheur has no user with ID 99');
+		const taken = await failure({ operation: 'linkToMaarchParapheur', userId: byId(10), maarchParapheurUserId: 20 });
+		expect(taken.message).toBe('Maarch Parapheur user 20 is already linked to another Maarch Courrier user');
+	});
+
+	test('unlinking a user that is not linked', async () => {
+		const error = await failure({ operation: 'unlinkFromMaarchParapheur', userId: byId(10) });
+		expect(error.message).toBe('Maarch Courrier user 10 is not linked to a Maarch Parapheur account');
+	});
+
+	test('creating a Maarch Parapheur login that exists', async () => {
+		const error = await failure({ operation: 'createInMaarchParapheur', userId: byId(10), maarchParapheurLogin: 'bbain' });
+		expect(error.message).toBe("Maarch Parapheur already has a user with the login 'bbain'");
+	});
+
+	test('unknown group and entity, and memberships that exist', async () => {
+		expect((await failure({ operation: 'addToGroup', userId: byId(10), groupId: 'Élus' })).message).toBe(
+			"Maarch Courrier group 'Élus' does not exist",
+		);
+		expect((await failure({ operation: 'removeFromEntity', userId: byId(10), entityId: 'NOPE' })).message).toBe(
+			"Maarch Courrier entity 'NOPE' does not exist",
+		);
+		expect((await failure({ operation: 'addToGroup', userId: byId(10), groupId: 'AGENT' })).message).toBe(
+			"Maarch Courrier user 10 is already in group 'AGENT'",
+		);
+	});
+
+	test('an account without the user administration right', async () => {
+		maarch.emulator.findByLogin('ws_n8n')!.canManageUsers = false;
+		const error = await failure({ operation: 'getMany', returnAll: true });
+		expect(error.message).toBe("The Maarch Courrier account 'ws_n8n' is not allowed to manage users (Service forbidden)");
+	});
+
+	test('a wrong instance URL', async () => {
+		const result = await maarch.run(
+			{ operation: 'getMany', returnAll: true },
+			{ credentials: { url: `${maarch.emulator.url}/not-maarch` } },
+		);
+		expect(result.error?.message).toBe('Maarch Courrier has no such route (HTTP 404)');
+		const invalid = await maarch.run({ operation: 'getMany', returnAll: true }, { credentials: { url: 'courrier.example.fr' } });
+		expect(invalid.error?.message).toBe(
+			'The Maarch Courrier instance URL in the credential is not a valid URL: "courrier.example.fr"',
+		);
+	});
+
+	test('a field Maarch rejects is named', async () => {
+		maarch.emulator.injectFault({ status: 400, body: { errors: 'Body mail is empty or not a valid email' } });
+		const error = await failure({ operation: 'update', userId: byId(10), updateFields: { phone: '01' } });
+		expect(error.message).toBe("Maarch Courrier rejected the value of 'mail': Body mail is empty or not a valid email");
+	});
+
+	test('an unexpected Maarch error keeps its own text', async () => {
+		maarch.emulator.injectFault({ status: 500, body: { title: 'Internal error', detail: 'SQLSTATE[08006] connection lost', status: 500 } });
+		const error = await failure({ operation: 'get', userId: byId(10) });
+		expect(error.message).toBe('Maarch Courrier failed with an internal error (HTTP 500): SQLSTATE[08006] connection lost');
+	});
+
+	describe('input is checked before anything is sent', () => {
+		test.each([
+			[{ operation: 'create', login: 'b wayne', firstname: 'B', lastname: 'W', mail: 'b@w.fr' }, "'Login' has an invalid value: \"b wayne\""],
+			// Expressions, because n8n itself refuses a workflow whose required field is empty.
+			[{ operation: 'create', login: 'bw', firstname: '={{ $json.missing }}', lastname: 'W', mail: 'b@w.fr' }, "'First Name' is required"],
+			[{ operation: 'create', login: 'bw', firstname: 'B', lastname: 'x'.repeat(256), mail: 'b@w.fr' }, "'Last Name' is too long: at most 255 characters, got 256"],
+			[{ operation: 'create', login: 'bw', firstname: 'B', lastname: 'W', mail: 'bruce at wcorp' }, "'Email' is not a valid e-mail address: \"bruce at wcorp\""],
+			[{ operation: 'create', login: 'bw', firstname: 'B', lastname: 'W', mail: 'b@w.fr', additionalFields: { initials: 'x'.repeat(33) } }, "'Initials' is too long: at most 32 characters, got 33"],
+			[{ operation: 'get', userId: { __rl: true, mode: 'id', value: '={{ "abc" }}' } }, "'User' must be a positive whole number, got \"abc\""],
+			[{ operation: 'update', userId: byId(10), updateFields: {} }, 'Nothing to update'],
+			[{ operation: 'update', userId: byId(10), updateFields: { mail: 'nope' } }, "'Email' is not a valid e-mail address: \"nope\""],
+			[{ operation: 'addToGroup', userId: byId(10), groupId: '  ' }, "'Group ID' is required"],
+			[{ operation: 'linkToMaarchParapheur', userId: byId(10), maarchParapheurUserId: 0 }, "'Maarch Parapheur User ID' must be a positive whole number, got \"0\""],
+		])('%j', async (parameters, message) => {
+			const error = await failure(parameters);
+			expect(error.message).toBe(message);
+			expect(error.name).toBe('NodeOperationError');
+			expect(maarch.emulator.log).toEqual([]);
+		});
+	});
+});
