@@ -114,8 +114,8 @@ export class MaarchEmulator {
 		return this.server.log;
 	}
 
-	async start(): Promise<string> {
-		return await this.server.start();
+	async start(port = 0): Promise<string> {
+		return await this.server.start(port);
 	}
 
 	async close(): Promise<void> {
@@ -400,8 +400,8 @@ export class MaarchEmulator {
 	}
 }
 
-export async function startMaarchEmulator(seed: MaarchSeed = {}): Promise<MaarchEmulator> {
+export async function startMaarchEmulator(seed: MaarchSeed = {}, port = 0): Promise<MaarchEmulator> {
 	const emulator = new MaarchEmulator(seed);
-	await emulator.start();
+	await emulator.start(port);
 	return emulator;
 }

@@ -118,7 +118,8 @@ export class EmulatorServer {
 		);
 	}
 
-	async start(): Promise<string> {
+	/** Listens on 127.0.0.1, on `port` or a random free port. */
+	async start(port = 0): Promise<string> {
 		const listener = (req: http.IncomingMessage, res: http.ServerResponse) => {
 			void this.handle(req, res);
 		};
@@ -130,7 +131,7 @@ export class EmulatorServer {
 			socket.on('close', () => this.sockets.delete(socket));
 		});
 		this.server.on('tlsClientError', () => undefined);
-		await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
+		await new Promise<void>((resolve) => this.server!.listen(port, '127.0.0.1', resolve));
 		const { port } = this.server.address() as AddressInfo;
 		this.startedAt = Date.now();
 		this.baseUrl = `${this.options.tls ? 'https' : 'http'}://127.0.0.1:${port}`;

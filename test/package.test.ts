@@ -1,0 +1,80 @@
+/**
+ * The built package loads the way n8n loads it: from the paths in package.json's `n8n` field.
+ */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+
+import type { ICredentialType, INodeProperties, INodeType } from 'n8n-workflow';
+
+const root = join(__dirname, '..');
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const pkg = require(join(root, 'package.json')) as {
+	name: string;
+	license: string;
+	keywords: string[];
+	files: string[];
+	peerDependencies: Record<string, string>;
+	n8n: { n8nNodesApiVersion: number; nodes: string[]; credentials: string[] };
+};
+
+const SPEC_OPERATIONS: Record<string, Record<string, string[]>> = {
+	maarchCourrier: {
+		user: [
+			'create', 'get', 'getMany', 'update', 'delete', 'addToGroup', 'removeFromGroup', 'addToEntity',
+			'removeFromEntity', 'linkToMaarchParapheur', 'createInMaarchParapheur', 'unlinkFromMaarchParapheur',
+			'getMaarchParapheurStatus',
+		],
+	},
+};
+
+function load<T>(relative: string): T {
+	const module = require(join(root, relative)) as Record<string, new () => T>;
+	const [Class] = Object.values(module);
+	return new Class();
+}
+
+describe('the package as n8n sees it', () => {
+	test('package.json declares a community node package', () => {
+		expect(pkg.name).toBe('n8n-nodes-parapheur');
+		expect(pkg.license).toBe('MIT');
+		expect(pkg.keywords).toContain('n8n-community-node-package');
+		expect(pkg.files).toEqual(['dist']);
+		expect(pkg.peerDependencies).toEqual({ 'n8n-workflow': '*' });
+		expect(pkg.n8n.n8nNodesApiVersion).toBe(1);
+		for (const file of [...pkg.n8n.nodes, ...pkg.n8n.credentials]) {
+			expect(file.startsWith('dist/')).toBe(true);
+			expect(existsSync(join(root, file))).toBe(true);
+		}
+	});
+
+	test.each(pkg.n8n.nodes)('%s has every operation of the spec, is usable as a tool, and has both icons', (file) => {
+		const node = load<INodeType>(file);
+		const { description } = node;
+		expect(description.usableAsTool).toBe(true);
+		const icon = description.icon as { light: string; dark: string };
+		for (const variant of [icon.light, icon.dark]) {
+			expect(variant).toMatch(/^file:.+\.svg$/);
+			expect(existsSync(join(root, file, '..', variant.slice(5)))).toBe(true);
+		}
+		expect(existsSync(join(root, file.replace(/\.js$/, '.json')))).toBe(true);
+		const expected = SPEC_OPERATIONS[description.name];
+		expect(expected).toBeDefined();
+		const resources = (description.properties.find((p) => p.name === 'resource')!.options as Array<{ value: string }>).map((o) => o.value);
+		expect(resources.sort()).toEqual(Object.keys(expected).sort());
+		for (const resource of resources) {
+			const operation = description.properties.find(
+				(p: INodeProperties) => p.name === 'operation' && p.displayOptions?.show?.resource?.includes(resource),
+			)!;
+			const values = (operation.options as Array<{ value: string }>).map((o) => o.value);
+			expect(values.sort()).toEqual([...expected[resource]].sort());
+		}
+	});
+
+	test.each(pkg.n8n.credentials)('%s has a test and its icons', (file) => {
+		const credential = load<ICredentialType>(file);
+		expect(credential.test).toBeDefined();
+		const icon = credential.icon as { light: string; dark: string };
+		expect(existsSync(join(root, file, '..', icon.light.slice(5)))).toBe(true);
+		expect(existsSync(join(root, file, '..', icon.dark.slice(5)))).toBe(true);
+	});
+});
