@@ -132,9 +132,9 @@ export class EmulatorServer {
 		});
 		this.server.on('tlsClientError', () => undefined);
 		await new Promise<void>((resolve) => this.server!.listen(port, '127.0.0.1', resolve));
-		const { port } = this.server.address() as AddressInfo;
+		const address = this.server.address() as AddressInfo;
 		this.startedAt = Date.now();
-		this.baseUrl = `${this.options.tls ? 'https' : 'http'}://127.0.0.1:${port}`;
+		this.baseUrl = `${this.options.tls ? 'https' : 'http'}://127.0.0.1:${address.port}`;
 		return this.baseUrl;
 	}
 
