@@ -1,30 +1,109 @@
 /**
- * `npm run dev`: builds the package (done by npm before this script) and starts the vendor
- * emulators on 127.0.0.1 with sample data, printing what to type in each n8n credential.
- * Stops cleanly on Ctrl-C.
+ * `npm run dev`: a playground in real n8n. Builds and packs the package, installs it in an n8n
+ * user folder (.n8n-dev/) as a community package, starts the vendor emulators, imports the
+ * emulator credentials and the example workflows, starts n8n 2.x on http://localhost:5678 with an
+ * owner account, and stops everything on Ctrl-C.
  */
-import { MAARCH_API_LOGIN, MAARCH_API_PASSWORD, startMaarchEmulator } from '../test/emulators/maarch';
+import type { ChildProcess } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+import { startMaarchEmulator } from '../test/emulators/maarch';
+import { MAARCH_SAMPLE } from '../test/emulators/maarch/sample';
+import { emulatorCredentials } from './e2e';
+import { ROOT, getN8n, n8nCommand, n8nEnv, packPackage, prepareUserFolder, startN8n } from './lib/n8n';
+
+export const OWNER = {
+	email: 'admin@parapheur.example',
+	firstName: 'Admin',
+	lastName: 'Playground',
+	password: 'Parapheur-Playground-1',
+};
+
+const N8N_PORT = Number(process.env.N8N_PORT ?? 5678);
+const MAARCH_PORT = Number(process.env.MAARCH_PORT ?? 8701);
+
+async function waitFor(url: string, timeoutMs: number, isStopped: () => boolean): Promise<void> {
+	const deadline = Date.now() + timeoutMs;
+	while (Date.now() < deadline) {
+		if (isStopped()) throw new Error('n8n stopped while starting');
+		try {
+			const response = await fetch(url);
+			if (response.ok) return;
+		} catch {
+			// not up yet
+		}
+		await new Promise((resolve) => setTimeout(resolve, 500));
+	}
+	throw new Error(`${url} did not answer within ${timeoutMs / 1000} s`);
+}
+
+/** Creates the owner account on a new instance (a no-op once it exists). */
+export async function setUpOwner(baseUrl: string): Promise<void> {
+	const response = await fetch(`${baseUrl}/rest/owner/setup`, {
+		method: 'POST',
+		headers: { 'content-type': 'application/json' },
+		body: JSON.stringify(OWNER),
+	});
+	if (!response.ok && response.status !== 400) {
+		throw new Error(`owner setup failed: HTTP ${response.status} ${await response.text()}`);
+	}
+}
 
 async function main() {
-	const maarch = await startMaarchEmulator({
-		users: [
-			{ user_id: 'bbain', firstname: 'Barbara', lastname: 'Bain', mail: 'barbara.bain@mairie.example.fr', groups: ['AGENT'] },
-			{ user_id: 'hlenoir', firstname: 'Hélène', lastname: 'Lenoir', mail: 'helene.lenoir@mairie.example.fr', status: 'ABS' },
-			{ user_id: 'ccordy', firstname: 'Charles', lastname: 'Cordy', mail: 'charles.cordy@mairie.example.fr', maarchParapheurId: 20 },
-		],
-	}, Number(process.env.MAARCH_PORT ?? 8701));
-	console.log('Emulators are running (Ctrl-C to stop).\n');
-	console.log('Maarch Courrier credential (maarchCourrierApi):');
-	console.log(`  Instance URL: ${maarch.url}`);
-	console.log(`  Login:        ${MAARCH_API_LOGIN}`);
-	console.log(`  Password:     ${MAARCH_API_PASSWORD}`);
-	console.log('  Groups: ELU, AGENT, ADMINISTRATEUR; entities: PJS, DGS; Maarch Parapheur users 19 and 20.\n');
+	console.log('Packing the package and getting n8n 2.x (the first run installs it: a few minutes)...');
+	const tarball = packPackage();
+	const install = getN8n(2);
+	const userFolder = join(ROOT, '.n8n-dev');
+	mkdirSync(userFolder, { recursive: true });
+	prepareUserFolder(tarball, userFolder);
+
+	const maarch = await startMaarchEmulator(structuredClone(MAARCH_SAMPLE), MAARCH_PORT);
+	const env = n8nEnv(install, userFolder, { N8N_PORT: String(N8N_PORT), N8N_LOG_LEVEL: 'info' });
+	const credentialsFile = join(userFolder, 'emulator-credentials.json');
+	writeFileSync(credentialsFile, JSON.stringify(emulatorCredentials(maarch.url), null, 2));
+	for (const args of [
+		['import:credentials', `--input=${credentialsFile}`],
+		['import:workflow', '--separate', `--input=${join(ROOT, 'examples')}`],
+	]) {
+		const result = await n8nCommand(install, env, args);
+		if (result.code !== 0) throw new Error(`n8n ${args[0]} failed:\n${result.stderr}\n${result.stdout}`);
+	}
+
+	let n8n: ChildProcess | undefined = startN8n(install, env);
+	let stopped = false;
+	n8n.stdout?.pipe(process.stdout);
+	n8n.stderr?.pipe(process.stderr);
+	n8n.on('exit', () => {
+		stopped = true;
+	});
 	const stop = async () => {
+		if (n8n && !stopped) {
+			n8n.kill('SIGTERM');
+			await new Promise((resolve) => n8n!.once('exit', resolve));
+		}
+		n8n = undefined;
 		await maarch.close();
 		process.exit(0);
 	};
 	process.on('SIGINT', () => void stop());
 	process.on('SIGTERM', () => void stop());
+
+	const baseUrl = `http://localhost:${N8N_PORT}`;
+	await waitFor(`${baseUrl}/healthz`, 180_000, () => stopped);
+	await setUpOwner(baseUrl);
+
+	console.log(`
+n8n ${install.version} is running with n8n-nodes-parapheur: ${baseUrl}
+  Sign in:  ${OWNER.email} / ${OWNER.password}
+  Examples: Workflows > "Maarch Courrier: ..." (credential "Maarch Courrier (emulator)")
+  Maarch Courrier emulator: ${maarch.url} (login ws_n8n)
+Ctrl-C stops n8n and the emulators.`);
 }
 
-void main();
+if (require.main === module) {
+	main().catch((error: Error) => {
+		console.error(error.message);
+		process.exit(1);
+	});
+}

@@ -1,0 +1,141 @@
+/**
+ * Real n8n for the end-to-end suite and `npm run dev`: pinned installs (scripts/get-n8n.sh), the
+ * package packed and installed as users install community packages, and n8n commands run with
+ * every outbound call switched off.
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+export const ROOT = join(__dirname, '..', '..');
+
+export type N8nLine = 1 | 2;
+
+export interface N8nInstall {
+	line: N8nLine;
+	version: string;
+	dir: string;
+	nodeBinDir: string;
+}
+
+function run(command: string, args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv; timeoutMs?: number } = {}) {
+	const result = spawnSync(command, args, {
+		cwd: options.cwd ?? ROOT,
+		env: options.env ?? process.env,
+		encoding: 'utf8',
+		timeout: options.timeoutMs ?? 30 * 60_000,
+		maxBuffer: 256 * 1024 * 1024,
+	});
+	if (result.status !== 0) {
+		throw new Error(`${command} ${args.join(' ')} failed (${result.status ?? result.signal}):\n${result.stderr}\n${result.stdout}`);
+	}
+	return result.stdout;
+}
+
+/** Installs (once, cached) and returns the pinned n8n of a line. */
+export function getN8n(line: N8nLine): N8nInstall {
+	const dir = run('bash', [join(ROOT, 'scripts', 'get-n8n.sh'), String(line)], { env: { ...process.env } })
+		.trim()
+		.split('\n')
+		.pop()!;
+	const pkg = JSON.parse(readFileSync(join(dir, 'node_modules', 'n8n', 'package.json'), 'utf8')) as { version: string };
+	return { line, version: pkg.version, dir, nodeBinDir: readFileSync(join(dir, 'node-bin-dir'), 'utf8').trim() };
+}
+
+/** `npm pack` of this package (built by its prepack script); returns the tarball path. */
+export function packPackage(): string {
+	const destination = mkdtempSync(join(tmpdir(), 'n8n-parapheur-pack-'));
+	const output = run('npm', ['pack', '--pack-destination', destination, '--loglevel=error']);
+	const name = output.trim().split('\n').pop()!.trim();
+	return join(destination, name);
+}
+
+/**
+ * A fresh n8n user folder with the package installed where n8n installs community packages
+ * (`.n8n/nodes`), the way n8n does it: runtime dependencies only, no lifecycle scripts.
+ */
+export function prepareUserFolder(tarball: string, folder?: string): string {
+	const userFolder = folder ?? mkdtempSync(join(tmpdir(), 'n8n-parapheur-user-'));
+	const nodesDir = join(userFolder, '.n8n', 'nodes');
+	mkdirSync(nodesDir, { recursive: true });
+	if (!existsSync(join(nodesDir, 'package.json'))) {
+		writeFileSync(join(nodesDir, 'package.json'), JSON.stringify({ name: 'installed-nodes', private: true }, null, 2));
+	}
+	run('npm', ['install', tarball, '--ignore-scripts', '--omit=dev', '--no-audit', '--no-fund', '--loglevel=error'], {
+		cwd: nodesDir,
+	});
+	return userFolder;
+}
+
+/** Environment for an n8n process: its own user folder, no telemetry, no outbound calls. */
+export function n8nEnv(install: N8nInstall, userFolder: string, extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
+	const env: NodeJS.ProcessEnv = {
+		...process.env,
+		PATH: `${install.nodeBinDir}:${process.env.PATH ?? ''}`,
+		N8N_USER_FOLDER: userFolder,
+		N8N_ENCRYPTION_KEY: 'n8n-nodes-parapheur-local-only',
+		N8N_DIAGNOSTICS_ENABLED: 'false',
+		N8N_VERSION_NOTIFICATIONS_ENABLED: 'false',
+		N8N_TEMPLATES_ENABLED: 'false',
+		N8N_PERSONALIZATION_ENABLED: 'false',
+		N8N_HIRING_BANNER_ENABLED: 'false',
+		N8N_ENFORCE_SETTINGS_FILE_PERMISSIONS: 'false',
+		N8N_SECURE_COOKIE: 'false',
+		N8N_COMMUNITY_PACKAGES_ENABLED: 'true',
+		N8N_LOG_LEVEL: 'warn',
+		DB_SQLITE_POOL_SIZE: '1',
+		EXTERNAL_FRONTEND_HOOKS_URLS: '',
+		N8N_RUNNERS_ENABLED: install.line === 1 ? 'false' : process.env.N8N_RUNNERS_ENABLED,
+		...extra,
+	};
+	if (install.line === 1) {
+		// 1.x on Node 20 has no expression sandbox (isolated-vm 6 does not build there).
+		env.N8N_EXPRESSION_ENGINE = 'legacy';
+		delete env.N8N_DISABLED_MODULES; // 1.x rejects it
+	} else {
+		env.N8N_DISABLED_MODULES = 'mcp-registry';
+	}
+	for (const key of Object.keys(env)) if (env[key] === undefined) delete env[key];
+	return env;
+}
+
+function n8nArgs(install: N8nInstall, args: string[]): [string, string[]] {
+	return [join(install.nodeBinDir, 'node'), [join(install.dir, 'node_modules', 'n8n', 'bin', 'n8n'), ...args]];
+}
+
+/** Runs an n8n CLI command to completion and returns its output. */
+export async function n8nCommand(
+	install: N8nInstall,
+	env: NodeJS.ProcessEnv,
+	args: string[],
+	timeoutMs = 5 * 60_000,
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
+	const [command, fullArgs] = n8nArgs(install, args);
+	return await new Promise((resolve) => {
+		const child = spawn(command, fullArgs, { env, cwd: ROOT });
+		let stdout = '';
+		let stderr = '';
+		child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+		child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+		const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+		child.on('close', (code) => {
+			clearTimeout(timer);
+			resolve({ code, stdout, stderr });
+		});
+	});
+}
+
+/** Starts `n8n start` in the background; the caller stops it. */
+export function startN8n(install: N8nInstall, env: NodeJS.ProcessEnv) {
+	const [command, fullArgs] = n8nArgs(install, ['start']);
+	return spawn(command, fullArgs, { env, cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+}
+
+/** The example workflows shipped in examples/. */
+export function exampleFiles(): string[] {
+	return readdirSync(join(ROOT, 'examples'))
+		.filter((name) => name.endsWith('.json') && !name.startsWith('credentials'))
+		.sort()
+		.map((name) => join(ROOT, 'examples', name));
+}
