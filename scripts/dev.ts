@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { startMaarchEmulator } from '../test/emulators/maarch';
 import { MAARCH_SAMPLE } from '../test/emulators/maarch/sample';
 import { emulatorCredentials } from './e2e';
-import { ROOT, getN8n, n8nCommand, n8nEnv, packPackage, prepareUserFolder, startN8n } from './lib/n8n';
+import { ROOT, getN8n, n8nCommand, n8nEnv, packPackage, prepareUserFolder, startN8n, waitForUrl } from './lib/n8n';
 
 export const OWNER = {
 	email: 'admin@parapheur.example',
@@ -22,21 +22,6 @@ export const OWNER = {
 
 const N8N_PORT = Number(process.env.N8N_PORT ?? 5678);
 const MAARCH_PORT = Number(process.env.MAARCH_PORT ?? 8701);
-
-async function waitFor(url: string, timeoutMs: number, isStopped: () => boolean): Promise<void> {
-	const deadline = Date.now() + timeoutMs;
-	while (Date.now() < deadline) {
-		if (isStopped()) throw new Error('n8n stopped while starting');
-		try {
-			const response = await fetch(url);
-			if (response.ok) return;
-		} catch {
-			// not up yet
-		}
-		await new Promise((resolve) => setTimeout(resolve, 500));
-	}
-	throw new Error(`${url} did not answer within ${timeoutMs / 1000} s`);
-}
 
 /** Creates the owner account on a new instance (a no-op once it exists). */
 export async function setUpOwner(baseUrl: string): Promise<void> {
@@ -90,7 +75,7 @@ async function main() {
 	process.on('SIGTERM', () => void stop());
 
 	const baseUrl = `http://localhost:${N8N_PORT}`;
-	await waitFor(`${baseUrl}/healthz`, 180_000, () => stopped);
+	await waitForUrl(`${baseUrl}/healthz`, 180_000, () => stopped);
 	await setUpOwner(baseUrl);
 
 	console.log(`

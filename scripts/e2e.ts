@@ -5,7 +5,8 @@
  *   npm run test:e2e            both lines (1.123.81 on Node 20, 2.41.1 on Node 24)
  *   N8N_LINES=2 npm run test:e2e
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import type { IRun } from 'n8n-workflow';
@@ -14,8 +15,17 @@ import { MAARCH_API_LOGIN, MAARCH_API_PASSWORD, startMaarchEmulator } from '../t
 import type { MaarchEmulator } from '../test/emulators/maarch';
 import { MAARCH_SAMPLE } from '../test/emulators/maarch/sample';
 import { EXPECTATIONS, contains } from '../test/e2e/expectations';
+import { FeedEmulator, PROBE_WORKFLOW_ID, probeWorkflow } from '../test/e2e/polling-probe';
 import type { N8nInstall, N8nLine } from './lib/n8n';
-import { exampleFiles, getN8n, n8nCommand, n8nEnv, packPackage, prepareUserFolder } from './lib/n8n';
+import {
+	checkActiveWorkflow,
+	exampleFiles,
+	getN8n,
+	n8nCommand,
+	n8nEnv,
+	packPackage,
+	prepareUserFolder,
+} from './lib/n8n';
 
 const MAARCH_PORT = Number(process.env.E2E_MAARCH_PORT ?? 8711);
 
@@ -116,7 +126,42 @@ async function runLine(install: N8nInstall, tarball: string, credentialsFile: st
 		for (const problem of problems) console.log(`      ${problem}`);
 		if (problems.length) failures++;
 	}
-	return failures;
+	return failures + (process.env.E2E_POLLING === '0' ? 0 : await checkPolling(install, env));
+}
+
+/** An active workflow with a polling trigger picks up a change made on an emulator. */
+async function checkPolling(install: N8nInstall, env: NodeJS.ProcessEnv): Promise<number> {
+	const feed = new FeedEmulator();
+	const feedUrl = await feed.server.start();
+	const file = join(mkdtempSync(join(tmpdir(), 'n8n-parapheur-probe-')), 'probe.json');
+	writeFileSync(file, JSON.stringify(probeWorkflow(feedUrl)));
+	try {
+		const imported = await n8nCommand(install, env, ['import:workflow', `--input=${file}`]);
+		if (imported.code !== 0) throw new Error(`n8n import:workflow failed:\n${imported.stderr}`);
+		const result = await checkActiveWorkflow(install, env, PROBE_WORKFLOW_ID, {
+			port: Number(process.env.E2E_N8N_PORT ?? 5688),
+			// n8n polls at most once a minute.
+			timeoutMs: 150_000,
+			// The trigger's first poll records what is already there; the change comes after it.
+			change: async () => {
+				const deadline = Date.now() + 90_000;
+				while (feed.server.requests('GET').length === 0 && Date.now() < deadline) {
+					await new Promise((resolve) => setTimeout(resolve, 250));
+				}
+				feed.addEntry('New entry');
+			},
+			done: () => feed.received().includes('New entry'),
+		});
+		const name = 'polling trigger picks up an emulator change';
+		console.log(`${result.ok ? 'PASS' : 'FAIL'}  n8n ${install.version.padEnd(9)} ${name.padEnd(40)} ${result.seconds.toFixed(1)} s`);
+		if (!result.ok) {
+			console.log(`      the workflow called back with: ${JSON.stringify(feed.received())}; feed read ${feed.server.requests('GET').length} times`);
+			console.log(result.output.split('\n').slice(-30).map((line) => `      | ${line}`).join('\n'));
+		}
+		return result.ok ? 0 : 1;
+	} finally {
+		await feed.server.close();
+	}
 }
 
 async function main() {

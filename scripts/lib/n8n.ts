@@ -139,3 +139,74 @@ export function exampleFiles(): string[] {
 		.sort()
 		.map((name) => join(ROOT, 'examples', name));
 }
+
+/** Activates an imported workflow: `publish:workflow` on 2.x, `update:workflow --active` on 1.x. */
+export async function activateWorkflow(install: N8nInstall, env: NodeJS.ProcessEnv, workflowId: string): Promise<void> {
+	const args =
+		install.line === 1
+			? ['update:workflow', `--id=${workflowId}`, '--active=true']
+			: ['publish:workflow', `--id=${workflowId}`];
+	const result = await n8nCommand(install, env, args);
+	if (result.code !== 0) throw new Error(`n8n ${args[0]} failed:\n${result.stderr}\n${result.stdout}`);
+}
+
+/** Waits until `url` answers 2xx, or throws after `timeoutMs` or when `isStopped()` says so. */
+export async function waitForUrl(url: string, timeoutMs: number, isStopped: () => boolean = () => false): Promise<void> {
+	const deadline = Date.now() + timeoutMs;
+	while (Date.now() < deadline) {
+		if (isStopped()) throw new Error('n8n stopped while starting');
+		try {
+			const response = await fetch(url);
+			if (response.ok) return;
+		} catch {
+			// not up yet
+		}
+		await new Promise((resolve) => setTimeout(resolve, 500));
+	}
+	throw new Error(`${url} did not answer within ${timeoutMs / 1000} s`);
+}
+
+/**
+ * Checks a polling trigger in a running n8n: the workflow (already imported) is activated, n8n
+ * is started, `change` alters an emulator, and the check waits (bounded) until `done()` is true,
+ * typically because the triggered workflow called back an emulator.
+ */
+export async function checkActiveWorkflow(
+	install: N8nInstall,
+	env: NodeJS.ProcessEnv,
+	workflowId: string,
+	options: { change: () => void | Promise<void>; done: () => boolean; timeoutMs: number; port: number },
+): Promise<{ ok: boolean; seconds: number; output: string }> {
+	await activateWorkflow(install, env, workflowId);
+	const n8n = startN8n(install, { ...env, N8N_PORT: String(options.port), N8N_RUNNERS_BROKER_PORT: String(options.port + 1) });
+	let output = '';
+	n8n.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+	n8n.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+	let exited = false;
+	n8n.on('exit', () => (exited = true));
+	const started = Date.now();
+	try {
+		try {
+			await waitForUrl(`http://127.0.0.1:${options.port}/healthz`, 180_000, () => exited);
+		} catch (error) {
+			throw new Error(`${(error as Error).message}\n${output.split('\n').slice(-40).join('\n')}`);
+		}
+		await options.change();
+		const deadline = Date.now() + options.timeoutMs;
+		while (!options.done() && Date.now() < deadline && !exited) {
+			await new Promise((resolve) => setTimeout(resolve, 500));
+		}
+		return { ok: options.done(), seconds: (Date.now() - started) / 1000, output };
+	} finally {
+		if (!exited) {
+			n8n.kill('SIGTERM');
+			await new Promise((resolve) => {
+				const timer = setTimeout(() => n8n.kill('SIGKILL'), 20_000);
+				n8n.once('exit', () => {
+					clearTimeout(timer);
+					resolve(undefined);
+				});
+			});
+		}
+	}
+}
