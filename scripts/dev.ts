@@ -62,21 +62,27 @@ async function main() {
 	n8n.on('exit', () => {
 		stopped = true;
 	});
-	const stop = async () => {
+	const stop = async (code: number) => {
 		if (n8n && !stopped) {
 			n8n.kill('SIGTERM');
 			await new Promise((resolve) => n8n!.once('exit', resolve));
 		}
 		n8n = undefined;
 		await maarch.close();
-		process.exit(0);
+		process.exit(code);
 	};
-	process.on('SIGINT', () => void stop());
-	process.on('SIGTERM', () => void stop());
+	process.on('SIGINT', () => void stop(0));
+	process.on('SIGTERM', () => void stop(0));
 
 	const baseUrl = `http://localhost:${N8N_PORT}`;
-	await waitForUrl(`${baseUrl}/healthz`, 180_000, () => stopped);
-	await setUpOwner(baseUrl);
+	try {
+		// /healthz answers before the REST routes are registered; /rest/settings answers once they are.
+		await waitForUrl(`${baseUrl}/rest/settings`, 180_000, () => stopped);
+		await setUpOwner(baseUrl);
+	} catch (error) {
+		console.error((error as Error).message);
+		await stop(1);
+	}
 
 	console.log(`
 n8n ${install.version} is running with n8n-nodes-parapheur: ${baseUrl}

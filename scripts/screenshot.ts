@@ -44,10 +44,12 @@ async function main() {
 		await page.waitForTimeout(1000);
 		await page.screenshot({ path: join(ROOT, 'docs', 'editor-maarch-example.png') });
 
-		// The node panel, searched for the package's nodes.
-		await page.keyboard.press('Tab');
+		// The node panel, searched for the package's nodes, then the node's actions.
+		await page.keyboard.press('n');
 		await page.waitForTimeout(1000);
 		await page.keyboard.type('Maarch');
+		await page.waitForTimeout(1500);
+		await page.keyboard.press('Enter');
 		await page.waitForTimeout(1500);
 		await page.screenshot({ path: join(ROOT, 'docs', 'editor-node-panel.png') });
 		console.log('Saved docs/editor-maarch-example.png and docs/editor-node-panel.png');

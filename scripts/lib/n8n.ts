@@ -4,7 +4,7 @@
  * every outbound call switched off.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -43,8 +43,10 @@ export function getN8n(line: N8nLine): N8nInstall {
 	return { line, version: pkg.version, dir, nodeBinDir: readFileSync(join(dir, 'node-bin-dir'), 'utf8').trim() };
 }
 
-/** `npm pack` of this package (built by its prepack script); returns the tarball path. */
+/** Builds and packs this package; returns the tarball path. */
 export function packPackage(): string {
+	// .npmrc sets ignore-scripts (see there), so npm runs no prepack script: build explicitly.
+	run('npm', ['run', 'build', '--loglevel=error']);
 	const destination = mkdtempSync(join(tmpdir(), 'n8n-parapheur-pack-'));
 	const output = run('npm', ['pack', '--pack-destination', destination, '--loglevel=error']);
 	const name = output.trim().split('\n').pop()!.trim();
@@ -62,6 +64,8 @@ export function prepareUserFolder(tarball: string, folder?: string): string {
 	if (!existsSync(join(nodesDir, 'package.json'))) {
 		writeFileSync(join(nodesDir, 'package.json'), JSON.stringify({ name: 'installed-nodes', private: true }, null, 2));
 	}
+	// A tarball of the same version would otherwise be taken as already installed.
+	rmSync(join(nodesDir, 'node_modules', 'n8n-nodes-parapheur'), { recursive: true, force: true });
 	run('npm', ['install', tarball, '--ignore-scripts', '--omit=dev', '--no-audit', '--no-fund', '--loglevel=error'], {
 		cwd: nodesDir,
 	});
@@ -83,6 +87,9 @@ export function n8nEnv(install: N8nInstall, userFolder: string, extra: NodeJS.Pr
 		N8N_ENFORCE_SETTINGS_FILE_PERMISSIONS: 'false',
 		N8N_SECURE_COOKIE: 'false',
 		N8N_COMMUNITY_PACKAGES_ENABLED: 'true',
+		// This package is not in n8n's verified list; the list itself is fetched from n8n's servers.
+		N8N_UNVERIFIED_PACKAGES_ENABLED: 'true',
+		N8N_VERIFIED_PACKAGES_ENABLED: 'false',
 		N8N_LOG_LEVEL: 'warn',
 		DB_SQLITE_POOL_SIZE: '1',
 		EXTERNAL_FRONTEND_HOOKS_URLS: '',

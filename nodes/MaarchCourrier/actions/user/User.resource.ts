@@ -41,15 +41,19 @@ export const description: INodeProperties[] = [
 			{ name: 'Add to Entity', value: 'addToEntity', action: 'Add a user to an entity', description: 'Add a user to an entity (department)' },
 			{ name: 'Add to Group', value: 'addToGroup', action: 'Add a user to a group', description: 'Add a user to a group (profile)' },
 			{ name: 'Create', value: 'create', action: 'Create a user', description: 'Create a user' },
-			{ name: 'Create in Maarch Parapheur', value: 'createInMaarchParapheur', action: 'Create a user in maarch parapheur', description: 'Create a Maarch Parapheur account for a user and link it' },
+			// eslint-disable-next-line n8n-nodes-base/node-param-operation-option-action-miscased -- "Maarch Parapheur" is a product name
+			{ name: 'Create in Maarch Parapheur', value: 'createInMaarchParapheur', action: 'Create a user in Maarch Parapheur', description: 'Create a Maarch Parapheur account for a user and link it' },
 			{ name: 'Delete', value: 'delete', action: 'Delete a user', description: 'Delete a user (Maarch keeps it as deleted)' },
 			{ name: 'Get', value: 'get', action: 'Get a user', description: 'Get a user with its groups and entities' },
-			{ name: 'Get Maarch Parapheur Status', value: 'getMaarchParapheurStatus', action: 'Get the maarch parapheur status of a user', description: 'Whether a user is linked to a Maarch Parapheur account, and which' },
+			// eslint-disable-next-line n8n-nodes-base/node-param-operation-option-action-miscased -- "Maarch Parapheur" is a product name
+			{ name: 'Get Maarch Parapheur Status', value: 'getMaarchParapheurStatus', action: 'Get the Maarch Parapheur status of a user', description: 'Whether a user is linked to a Maarch Parapheur account, and which' },
 			{ name: 'Get Many', value: 'getMany', action: 'Get many users', description: 'List users, with filters' },
-			{ name: 'Link to Maarch Parapheur', value: 'linkToMaarchParapheur', action: 'Link a user to maarch parapheur', description: 'Link a user to an existing Maarch Parapheur account' },
+			// eslint-disable-next-line n8n-nodes-base/node-param-operation-option-action-miscased -- "Maarch Parapheur" is a product name
+			{ name: 'Link to Maarch Parapheur', value: 'linkToMaarchParapheur', action: 'Link a user to Maarch Parapheur', description: 'Link a user to an existing Maarch Parapheur account' },
 			{ name: 'Remove From Entity', value: 'removeFromEntity', action: 'Remove a user from an entity', description: 'Remove a user from an entity' },
 			{ name: 'Remove From Group', value: 'removeFromGroup', action: 'Remove a user from a group', description: 'Remove a user from a group' },
-			{ name: 'Unlink From Maarch Parapheur', value: 'unlinkFromMaarchParapheur', action: 'Unlink a user from maarch parapheur', description: 'Remove the link between a user and its Maarch Parapheur account' },
+			// eslint-disable-next-line n8n-nodes-base/node-param-operation-option-action-miscased -- "Maarch Parapheur" is a product name
+			{ name: 'Unlink From Maarch Parapheur', value: 'unlinkFromMaarchParapheur', action: 'Unlink a user from Maarch Parapheur', description: 'Remove the link between a user and its Maarch Parapheur account' },
 			{ name: 'Update', value: 'update', action: 'Update a user', description: 'Change some fields of a user; the others keep their value' },
 		],
 		default: 'create',
