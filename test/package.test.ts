@@ -1,10 +1,12 @@
 /**
  * The built package loads the way n8n loads it: from the paths in package.json's `n8n` field.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 
 import type { ICredentialType, INodeProperties, INodeType } from 'n8n-workflow';
+
+import { emulatorCredentials } from '../scripts/e2e';
 
 const root = join(__dirname, '..');
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -76,5 +78,40 @@ describe('the package as n8n sees it', () => {
 		const icon = credential.icon as { light: string; dark: string };
 		expect(existsSync(join(root, file, '..', icon.light.slice(5)))).toBe(true);
 		expect(existsSync(join(root, file, '..', icon.dark.slice(5)))).toBe(true);
+	});
+});
+
+describe('the examples', () => {
+	const examples = readdirSync(join(root, 'examples'))
+		.filter((name) => name.endsWith('.json'))
+		.map((name) => JSON.parse(readFileSync(join(root, 'examples', name), 'utf8')) as {
+			id: string;
+			nodes: Array<{ type: string; parameters: Record<string, unknown>; credentials?: Record<string, { id: string }> }>;
+		});
+
+	test('use every operation of every node at least once', () => {
+		const used = new Set(
+			examples.flatMap((example) =>
+				example.nodes
+					.filter((node) => node.type.startsWith(`${pkg.name}.`))
+					.map((node) => `${node.type.slice(pkg.name.length + 1)}:${String(node.parameters.resource)}:${String(node.parameters.operation)}`),
+			),
+		);
+		const missing = Object.entries(SPEC_OPERATIONS).flatMap(([node, resources]) =>
+			Object.entries(resources).flatMap(([resource, operations]) =>
+				operations.map((operation) => `${node}:${resource}:${operation}`).filter((key) => !used.has(key)),
+			),
+		);
+		expect(missing).toEqual([]);
+	});
+
+	test('have importable IDs and use the emulator credentials', () => {
+		const emulatorIds = emulatorCredentials('http://127.0.0.1').map((credential) => credential.id);
+		for (const example of examples) {
+			expect(example.id).toMatch(/^[A-Za-z0-9]{16}$/);
+			for (const node of example.nodes.filter((entry) => entry.type.startsWith(`${pkg.name}.`))) {
+				for (const credential of Object.values(node.credentials ?? {})) expect(emulatorIds).toContain(credential.id);
+			}
+		}
 	});
 });
