@@ -1,7 +1,7 @@
 /**
  * `npm run docs:screenshot`: with `npm run dev` running, signs in to the editor in headless
- * Chromium (Debian's /usr/bin/chromium, or CHROMIUM_PATH) and saves the example provisioning
- * workflow and the node panel as PNG files under docs/.
+ * Chromium (Debian's /usr/bin/chromium, or CHROMIUM_PATH) and saves the workflow list, the example
+ * provisioning workflow and the node panel as PNG files under docs/.
  */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -36,6 +36,11 @@ async function main() {
 		await page.waitForURL((url) => !url.pathname.includes('signin'));
 
 		mkdirSync(join(ROOT, 'docs'), { recursive: true });
+		await page.goto(`${BASE_URL}/home/workflows`);
+		await page.getByText('Maarch Courrier: provision new staff').first().waitFor();
+		await page.waitForTimeout(1000);
+		await page.screenshot({ path: join(ROOT, 'docs', 'editor-workflow-list.png') });
+
 		await page.goto(`${BASE_URL}/workflow/MaarchProvision1`);
 		await page.locator('[data-test-id="canvas-node"]').first().waitFor();
 		await page.keyboard.press('Escape');
@@ -52,7 +57,7 @@ async function main() {
 		await page.keyboard.press('Enter');
 		await page.waitForTimeout(1500);
 		await page.screenshot({ path: join(ROOT, 'docs', 'editor-node-panel.png') });
-		console.log('Saved docs/editor-maarch-example.png and docs/editor-node-panel.png');
+		console.log('Saved docs/editor-workflow-list.png, docs/editor-maarch-example.png and docs/editor-node-panel.png');
 	} finally {
 		await browser.close();
 	}
