@@ -129,6 +129,8 @@ export interface RunResult {
 	outputs: INodeExecutionData[][];
 	/** The error the node failed with, if it failed. */
 	error?: ExecutionError;
+	/** Every node that ran (the trigger included): its outputs and error, by node name. */
+	nodes: Record<string, { outputs: INodeExecutionData[][]; error?: ExecutionError }>;
 	credentialsHelper: TestCredentialsHelper;
 }
 
@@ -229,13 +231,20 @@ export async function runNode(options: RunOptions): Promise<RunResult> {
 	await execution.processRunExecutionData(workflow);
 	const run = await finished.promise;
 
-	const taskData = run.data.resultData.runData[node.name]?.[0];
-	const outputs = (taskData?.data?.main ?? []).map((output) => output ?? []);
+	const nodes: RunResult['nodes'] = {};
+	for (const [name, tasks] of Object.entries(run.data.resultData.runData)) {
+		nodes[name] = {
+			outputs: (tasks[0]?.data?.main ?? []).map((output) => output ?? []),
+			error: tasks[0]?.error,
+		};
+	}
+	const outputs = nodes[node.name]?.outputs ?? [];
 	return {
 		run,
 		items: outputs[0] ?? [],
 		outputs,
-		error: taskData?.error ?? run.data.resultData.error,
+		error: nodes[node.name]?.error ?? run.data.resultData.error,
+		nodes,
 		credentialsHelper,
 	};
 }

@@ -66,6 +66,7 @@ describe('Maarch Courrier user operations', () => {
 			['e.petit', { item: 1 }],
 		]);
 		expect(maarch.emulator.findByLogin('e.petit')?.firstname).toBe('Émile');
+		expect(result.nodes['Manual Trigger'].outputs[0]).toHaveLength(2);
 	});
 
 	test('get by ID outputs the user with groups and entities', async () => {
