@@ -16,6 +16,9 @@ NODE_24_VERSION=24.21.0
 CACHE="${XDG_CACHE_HOME:-$HOME/.cache}/n8n-nodes-parapheur"
 mkdir -p "$CACHE"
 export npm_config_audit=false npm_config_fund=false npm_config_update_notifier=false npm_config_loglevel=error
+# Run from `npm run`, this script inherits the project's npm settings as npm_config_* variables;
+# ignore-scripts would turn the native rebuilds below into no-ops.
+export npm_config_ignore_scripts=false
 
 log() { echo "[get-n8n] $*" >&2; }
 
