@@ -15,6 +15,8 @@ import type {
 } from 'n8n-workflow';
 
 import type { ErrorDetails } from './errors';
+import { sleepWithAbort } from 'n8n-workflow';
+
 import { apiError, excerpt } from './errors';
 import { decideRetry } from './retry';
 
@@ -118,15 +120,6 @@ export interface ApiResponse {
 	retryNote?: string;
 }
 
-const sleep = async (ms: number, signal?: AbortSignal) =>
-	await new Promise<void>((resolve) => {
-		const timer = setTimeout(resolve, ms);
-		signal?.addEventListener('abort', () => {
-			clearTimeout(timer);
-			resolve();
-		});
-	});
-
 /**
  * Texts that identify a connection failure. n8n wraps the HTTP library's error in a NodeApiError
  * that drops its `code` and may replace its message with a generic sentence (n8n-workflow's
@@ -175,7 +168,7 @@ function parseBody(text: string, contentType: string): { value: unknown; malform
 	try {
 		return { value: JSON.parse(trimmed), malformed: false };
 	} catch {
-		return { value: text, malformed: /json/i.test(contentType) || /^[[{]/.test(trimmed) };
+		return { value: text, malformed: true };
 	}
 }
 
@@ -186,8 +179,7 @@ function header(headers: ApiResponse['headers'], name: string): string {
 
 /** What a connection failure means, in words. */
 function describeNetworkFailure(vendor: Vendor, code: string | undefined, error: unknown, timeoutMs: number): ErrorDetails {
-	const raw = causeMessage(error);
-	if (code === 'ECONNABORTED' || code === 'ETIMEDOUT' || /timeout/i.test(raw)) {
+	if (code === 'ECONNABORTED' || code === 'ETIMEDOUT') {
 		return {
 			message: `${vendor.name} did not answer within ${Math.round(timeoutMs / 1000)} seconds`,
 			description:
@@ -213,13 +205,13 @@ function describeNetworkFailure(vendor: Vendor, code: string | undefined, error:
 				"The server's certificate could not be verified. Install its CA on the n8n host, or, only if you trust this server, turn on 'Ignore SSL Issues' in the credential.",
 		};
 	}
-	if (code === 'ECONNRESET' || code === 'EPIPE' || /socket hang up/i.test(raw)) {
+	if (code === 'ECONNRESET' || code === 'EPIPE') {
 		return {
 			message: `The connection to ${vendor.name} was closed before it answered`,
 		};
 	}
 	return {
-		message: `The request to ${vendor.name} failed: ${excerpt(raw) || 'no answer'}`,
+		message: `The request to ${vendor.name} failed: ${excerpt(causeMessage(error)) || 'no answer'}`,
 	};
 }
 
@@ -309,7 +301,7 @@ export async function sendRequest(ctx: RequestContext, vendor: Vendor, request: 
 				networkCode: code,
 			});
 			if (decision.retry) {
-				await sleep(decision.delayMs, signal);
+				await sleepWithAbort(decision.delayMs, signal);
 				continue;
 			}
 			const details = describeNetworkFailure(vendor, code, error, settings.timeoutMs);
@@ -331,7 +323,7 @@ export async function sendRequest(ctx: RequestContext, vendor: Vendor, request: 
 			retryAfter: header(response.headers, 'retry-after') || undefined,
 		});
 		if (decision.retry) {
-			await sleep(decision.delayMs, signal);
+			await sleepWithAbort(decision.delayMs, signal);
 			continue;
 		}
 		response.retryNote = decision.reason;
