@@ -5,13 +5,22 @@
  * owner account, and stops everything on Ctrl-C.
  */
 import type { ChildProcess } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 
+import { emulatorCredentials } from '../test/emulators/credentials';
 import { startMaarchEmulator } from '../test/emulators/maarch';
 import { MAARCH_SAMPLE } from '../test/emulators/maarch/sample';
-import { emulatorCredentials } from './e2e';
-import { ROOT, getN8n, n8nCommand, n8nEnv, packPackage, prepareUserFolder, startN8n, waitForUrl } from './lib/n8n';
+import {
+	ROOT,
+	getN8n,
+	importCredentialsAndExamples,
+	n8nEnv,
+	packPackage,
+	prepareUserFolder,
+	startN8n,
+	waitForUrl,
+} from './lib/n8n';
 
 export const OWNER = {
 	email: 'admin@parapheur.example',
@@ -45,15 +54,7 @@ async function main() {
 
 	const maarch = await startMaarchEmulator(structuredClone(MAARCH_SAMPLE), MAARCH_PORT);
 	const env = n8nEnv(install, userFolder, { N8N_PORT: String(N8N_PORT), N8N_LOG_LEVEL: 'info' });
-	const credentialsFile = join(userFolder, 'emulator-credentials.json');
-	writeFileSync(credentialsFile, JSON.stringify(emulatorCredentials(maarch.url), null, 2));
-	for (const args of [
-		['import:credentials', `--input=${credentialsFile}`],
-		['import:workflow', '--separate', `--input=${join(ROOT, 'examples')}`],
-	]) {
-		const result = await n8nCommand(install, env, args);
-		if (result.code !== 0) throw new Error(`n8n ${args[0]} failed:\n${result.stderr}\n${result.stdout}`);
-	}
+	await importCredentialsAndExamples(install, env, emulatorCredentials(maarch.url));
 
 	let n8n: ChildProcess | undefined = startN8n(install, env);
 	let stopped = false;

@@ -11,7 +11,8 @@ import { join } from 'node:path';
 
 import type { IRun } from 'n8n-workflow';
 
-import { MAARCH_API_LOGIN, MAARCH_API_PASSWORD, startMaarchEmulator } from '../test/emulators/maarch';
+import { emulatorCredentials } from '../test/emulators/credentials';
+import { startMaarchEmulator } from '../test/emulators/maarch';
 import type { MaarchEmulator } from '../test/emulators/maarch';
 import { MAARCH_SAMPLE } from '../test/emulators/maarch/sample';
 import { EXPECTATIONS, contains } from '../test/e2e/expectations';
@@ -21,6 +22,7 @@ import {
 	checkActiveWorkflow,
 	exampleFiles,
 	getN8n,
+	importCredentialsAndExamples,
 	n8nCommand,
 	n8nEnv,
 	packPackage,
@@ -28,18 +30,6 @@ import {
 } from './lib/n8n';
 
 const MAARCH_PORT = Number(process.env.E2E_MAARCH_PORT ?? 8711);
-
-/** The credentials the examples use, pointing at the emulators. */
-export function emulatorCredentials(maarchUrl: string) {
-	return [
-		{
-			id: 'MaarchEmulator01',
-			name: 'Maarch Courrier (emulator)',
-			type: 'maarchCourrierApi',
-			data: { url: maarchUrl, login: MAARCH_API_LOGIN, password: MAARCH_API_PASSWORD, ignoreSslIssues: false },
-		},
-	];
-}
 
 interface Emulators {
 	maarch: MaarchEmulator;
@@ -94,17 +84,11 @@ function check(run: IRun, workflowId: string, emulators: Emulators): string[] {
 	return problems;
 }
 
-async function runLine(install: N8nInstall, tarball: string, credentialsFile: string): Promise<number> {
+async function runLine(install: N8nInstall, tarball: string): Promise<number> {
 	const userFolder = prepareUserFolder(tarball);
 	// n8n execute prints the run at log level info.
 	const env = n8nEnv(install, userFolder, { N8N_LOG_LEVEL: 'info' });
-	for (const args of [
-		['import:credentials', `--input=${credentialsFile}`],
-		['import:workflow', '--separate', `--input=${join(__dirname, '..', 'examples')}`],
-	]) {
-		const result = await n8nCommand(install, env, args);
-		if (result.code !== 0) throw new Error(`n8n ${args[0]} failed:\n${result.stderr}\n${result.stdout}`);
-	}
+	await importCredentialsAndExamples(install, env, emulatorCredentials(`http://127.0.0.1:${MAARCH_PORT}`));
 	let failures = 0;
 	for (const file of exampleFiles()) {
 		const workflow = JSON.parse(readFileSync(file, 'utf8')) as { id: string; name: string };
@@ -167,12 +151,9 @@ async function checkPolling(install: N8nInstall, env: NodeJS.ProcessEnv): Promis
 async function main() {
 	const lines = (process.env.N8N_LINES ?? '1,2').split(',').map((line) => Number(line.trim()) as N8nLine);
 	const tarball = packPackage();
-	const credentialsFile = join(tarball, '..', 'credentials.json');
-	writeFileSync(credentialsFile, JSON.stringify(emulatorCredentials(`http://127.0.0.1:${MAARCH_PORT}`), null, 2));
 	let failures = 0;
 	for (const line of lines) {
-		const install = getN8n(line);
-		failures += await runLine(install, tarball, credentialsFile);
+		failures += await runLine(getN8n(line), tarball);
 	}
 	if (failures) {
 		console.log(`${failures} example run(s) failed`);

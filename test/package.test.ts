@@ -6,7 +6,7 @@ import { join } from 'node:path';
 
 import type { ICredentialType, INodeProperties, INodeType } from 'n8n-workflow';
 
-import { emulatorCredentials } from '../scripts/e2e';
+import { emulatorCredentials } from './emulators/credentials';
 
 const root = join(__dirname, '..');
 // eslint-disable-next-line @typescript-eslint/no-require-imports

@@ -139,6 +139,23 @@ export function startN8n(install: N8nInstall, env: NodeJS.ProcessEnv) {
 	return spawn(command, fullArgs, { env, cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
 }
 
+/** Imports the emulator credentials and every example workflow into an n8n user folder. */
+export async function importCredentialsAndExamples(
+	install: N8nInstall,
+	env: NodeJS.ProcessEnv,
+	credentials: unknown[],
+): Promise<void> {
+	const credentialsFile = join(env.N8N_USER_FOLDER ?? tmpdir(), 'emulator-credentials.json');
+	writeFileSync(credentialsFile, JSON.stringify(credentials, null, 2));
+	for (const args of [
+		['import:credentials', `--input=${credentialsFile}`],
+		['import:workflow', '--separate', `--input=${join(ROOT, 'examples')}`],
+	]) {
+		const result = await n8nCommand(install, env, args);
+		if (result.code !== 0) throw new Error(`n8n ${args[0]} failed:\n${result.stderr}\n${result.stdout}`);
+	}
+}
+
 /** The example workflows shipped in examples/. */
 export function exampleFiles(): string[] {
 	return readdirSync(join(ROOT, 'examples'))
