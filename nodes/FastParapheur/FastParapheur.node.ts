@@ -1,0 +1,56 @@
+import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
+import { NodeConnectionTypes } from 'n8n-workflow';
+
+import { requestOptionsProperty } from '../shared/request';
+import * as acknowledgement from './actions/acknowledgement/Acknowledgement.resource';
+import * as chorus from './actions/chorus/Chorus.resource';
+import * as document from './actions/document/Document.resource';
+import * as pesRetour from './actions/pesRetour/PesRetour.resource';
+import { router } from './actions/router';
+import * as user from './actions/user/User.resource';
+import { credentialTest, listSearch, loadOptions } from './methods';
+
+export class FastParapheur implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'FAST Parapheur',
+		name: 'fastParapheur',
+		icon: { light: 'file:fastParapheur.svg', dark: 'file:fastParapheur.dark.svg' },
+		group: ['transform'],
+		version: 1,
+		subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',
+		description: 'Send documents through FAST Parapheur signature circuits and collect the results',
+		defaults: { name: 'FAST Parapheur' },
+		usableAsTool: true,
+		inputs: [NodeConnectionTypes.Main],
+		outputs: [NodeConnectionTypes.Main],
+		credentials: [{ name: 'fastParapheurApi', required: true, testedBy: 'fastParapheurApiTest' }],
+		properties: [
+			{
+				displayName: 'Resource',
+				name: 'resource',
+				type: 'options',
+				noDataExpression: true,
+				options: [
+					{ name: 'Chorus File', value: 'chorus' },
+					{ name: 'Document', value: 'document' },
+					{ name: 'Hélios Acknowledgement', value: 'acknowledgement' },
+					{ name: 'PES Retour', value: 'pesRetour' },
+					{ name: 'User', value: 'user' },
+				],
+				default: 'document',
+			},
+			...document.description,
+			...acknowledgement.description,
+			...pesRetour.description,
+			...chorus.description,
+			...user.description,
+			requestOptionsProperty,
+		],
+	};
+
+	methods = { listSearch, loadOptions, credentialTest };
+
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		return await router.call(this);
+	}
+}

@@ -1,0 +1,55 @@
+/** FAST history entries, read leniently and described with normalised states. */
+import type { IDataObject } from 'n8n-workflow';
+
+import type { NormalisedState } from './states';
+import { isFinalState, normaliseState, outcomeOf } from './states';
+
+export interface HistoryEntry {
+	userFullname: string | null;
+	date: string | null;
+	stateName: string | null;
+}
+
+/** The history array of a response (oldest first), entries with missing fields kept as null. */
+export function readHistory(body: unknown): HistoryEntry[] {
+	const list = Array.isArray(body) ? body : Array.isArray((body as IDataObject)?.history) ? ((body as IDataObject).history as unknown[]) : [];
+	return list
+		.filter((entry): entry is IDataObject => !!entry && typeof entry === 'object')
+		.map((entry) => ({
+			userFullname: typeof entry.userFullname === 'string' ? entry.userFullname : null,
+			date: entry.date === undefined || entry.date === null ? null : String(entry.date),
+			stateName: typeof entry.stateName === 'string' ? entry.stateName : null,
+		}));
+}
+
+/** An entry as the node outputs it: raw and normalised state, its position (1 = oldest). */
+export function describeEntry(entry: HistoryEntry, index: number): IDataObject {
+	const state: NormalisedState = normaliseState(entry.stateName);
+	return {
+		position: index + 1,
+		stateName: entry.stateName,
+		state,
+		isFinal: isFinalState(state),
+		date: entry.date,
+		userFullname: entry.userFullname,
+	};
+}
+
+/** The document's current state: the last entry with a state name. */
+export function currentState(history: HistoryEntry[]): IDataObject {
+	let index = history.length - 1;
+	while (index >= 0 && !history[index].stateName?.trim()) index--;
+	if (index < 0) {
+		return { stateName: null, state: 'unknown', isFinal: false, outcome: 'inProgress', date: null, userFullname: null };
+	}
+	const entry = history[index];
+	const state = normaliseState(entry.stateName);
+	return {
+		stateName: entry.stateName,
+		state,
+		isFinal: isFinalState(state),
+		outcome: outcomeOf(state),
+		date: entry.date,
+		userFullname: entry.userFullname,
+	};
+}

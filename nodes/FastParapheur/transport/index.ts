@@ -1,0 +1,507 @@
+/**
+ * The one way the package talks to FAST Parapheur: `FastClient`, made once per execution from the
+ * credential. Base URL `https://<host>/parapheur-ws/rest/v1`; authentication by TLS client
+ * certificate (see tls.ts for why the node opens the connection itself). Every answer is checked
+ * for FAST's error JSON whatever its HTTP status; downloads are streamed and sniffed for an error
+ * before they are treated as files; idempotent requests are retried like every other vendor's.
+ */
+import type { IncomingMessage } from 'node:http';
+import { Agent, request as httpsRequest } from 'node:https';
+import type { Readable } from 'node:stream';
+import { PassThrough } from 'node:stream';
+
+import type FormData from 'form-data';
+import type { IExecuteFunctions, ILoadOptionsFunctions, INode, IPollFunctions } from 'n8n-workflow';
+import { sleepWithAbort } from 'n8n-workflow';
+
+import type { ErrorDetails } from '../../shared/errors';
+import { apiError, excerpt } from '../../shared/errors';
+import { parseContentDisposition, sanitizeFileName } from '../../shared/binary';
+import type { RequestSettings, Vendor } from '../../shared/request';
+import { DEFAULT_REQUEST_SETTINGS, describeHttpFailure } from '../../shared/request';
+import { decideRetry } from '../../shared/retry';
+import { InputError } from '../../shared/validation';
+import type { FastError, FastSubject } from '../helpers/errors';
+import { describeFastError, readFastError, sniffFastError } from '../helpers/errors';
+import type { ClientTls, FastCredentials } from './tls';
+import { buildClientTls, credentialSecrets, describeTlsFailure } from './tls';
+
+export const FAST_CREDENTIAL = 'fastParapheurApi';
+export const FAST_API_PATH = '/parapheur-ws/rest/v1';
+
+export const FAST: Vendor = {
+	name: 'FAST Parapheur',
+	credentialType: FAST_CREDENTIAL,
+	readError: (body) => {
+		const error = readFastError(body);
+		return { message: error?.developerMessage ?? error?.userFriendlyMessage, code: error?.errorCode?.toString() };
+	},
+};
+
+export type FastContext = IExecuteFunctions | ILoadOptionsFunctions | IPollFunctions;
+
+/** Bodies longer than this are not read into memory when they should have been small (JSON, errors). */
+const MAX_TEXT_BODY = 8 * 1024 * 1024;
+
+/** `demo-parapheur.dfast.fr`, `https://host`, `https://host/parapheur-ws/rest/v1/` -> the host URL. */
+export function fastHostUrl(host: string): string {
+	let text = String(host ?? '').trim();
+	if (!text) throw new InputError("The FAST Parapheur credential has no 'Host or URL'");
+	if (!/^[a-z][a-z0-9+.-]*:\/\//i.test(text)) text = `https://${text}`;
+	if (!URL.canParse(text)) {
+		throw new InputError(
+			`The 'Host or URL' in the FAST Parapheur credential is not a valid address: ${JSON.stringify(host)}`,
+			'Use the host name, e.g. demo-parapheur.dfast.fr, or https://parapheur.example.fr',
+		);
+	}
+	const url = new URL(text);
+	if (url.protocol !== 'https:') {
+		throw new InputError(
+			"The 'Host or URL' in the FAST Parapheur credential must use https://",
+			'FAST Parapheur authenticates with a TLS client certificate, which needs HTTPS.',
+		);
+	}
+	const path = url.pathname.replace(/\/+$/, '').replace(/\/parapheur-ws(?:\/rest(?:\/v1)?)?$/i, '');
+	return `${url.origin}${path}`;
+}
+
+/** The web UI link of a document. */
+export function fastDocumentLink(hostUrl: string, documentId: string): string {
+	return `${hostUrl}/parapheur/showDoc.action?documentid=${encodeURIComponent(documentId)}`;
+}
+
+export interface FastRequest {
+	method: 'GET' | 'POST' | 'PUT' | 'DELETE';
+	/** Path after /parapheur-ws/rest/v1, e.g. `/documents/v2/123/history`. */
+	path: string;
+	qs?: Record<string, string | number | boolean | Array<string | number>>;
+	/** A JSON body. */
+	json?: unknown;
+	/** A multipart body; sent once (never retried: its streams are consumed). */
+	form?: FormData;
+	itemIndex?: number;
+	subject?: FastSubject;
+	/** Turns a FAST error into an answer for this call (e.g. "no refusal comment"). */
+	recover?: (error: FastError) => { value: unknown } | undefined;
+}
+
+export interface FastTextResponse {
+	statusCode: number;
+	headers: IncomingMessage['headers'];
+	text: string;
+}
+
+export interface FastDownload {
+	stream: Readable;
+	fileName?: string;
+	mimeType?: string;
+	/** Content-Length when the server sent it. */
+	size?: number;
+}
+
+type ConnectionError = Error & { code?: string; duringHandshake?: boolean };
+
+export class FastClient {
+	readonly hostUrl: string;
+
+	readonly apiUrl: string;
+
+	readonly secrets: string[];
+
+	private tls?: ClientTls;
+
+	private agent?: Agent;
+
+	constructor(
+		private readonly node: INode,
+		readonly credentials: FastCredentials,
+		private readonly settings: (itemIndex: number) => RequestSettings = () => DEFAULT_REQUEST_SETTINGS,
+		private readonly signal?: AbortSignal,
+	) {
+		this.secrets = credentialSecrets(credentials);
+		this.hostUrl = fastHostUrl(credentials.host);
+		this.apiUrl = `${this.hostUrl}${FAST_API_PATH}`;
+	}
+
+	/** The credential's default SIREN. */
+	get defaultSiren(): string {
+		return String(this.credentials.siren ?? '').trim();
+	}
+
+	/** The depositor's e-mail: the credential's, else the PEM certificate's subject. */
+	get depositorEmail(): string | undefined {
+		const given = String(this.credentials.accountEmail ?? '').trim();
+		if (given) return given;
+		try {
+			return this.clientTls().subjectEmail;
+		} catch {
+			return undefined;
+		}
+	}
+
+	documentLink(documentId: string): string {
+		return fastDocumentLink(this.hostUrl, documentId);
+	}
+
+	/** Releases the kept-alive connections. */
+	close(): void {
+		this.agent?.destroy();
+		this.agent = undefined;
+	}
+
+	private clientTls(): ClientTls {
+		this.tls ??= buildClientTls(this.credentials);
+		return this.tls;
+	}
+
+	private getAgent(): Agent {
+		const tls = this.clientTls();
+		this.agent ??= new Agent({ keepAlive: true, maxSockets: 16, ...tls.options });
+		return this.agent;
+	}
+
+	private error(details: ErrorDetails, itemIndex?: number, httpCode?: number): Error {
+		return apiError(this.node, details, { itemIndex, httpCode, secrets: this.secrets });
+	}
+
+	private url(request: FastRequest): URL {
+		const url = new URL(`${this.apiUrl}${request.path}`);
+		for (const [key, value] of Object.entries(request.qs ?? {})) {
+			for (const entry of Array.isArray(value) ? value : [value]) url.searchParams.append(key, String(entry));
+		}
+		return url;
+	}
+
+	/** One HTTP exchange; resolves with the response head, the body still unread. */
+	private async exchange(request: FastRequest, settings: RequestSettings): Promise<IncomingMessage> {
+		const agent = this.getAgent();
+		const url = this.url(request);
+		const headers: Record<string, string | number> = { Accept: 'application/json, */*' };
+		let body: Buffer | undefined;
+		if (request.form) {
+			Object.assign(headers, request.form.getHeaders());
+			const length = await new Promise<number | undefined>((resolve) => {
+				request.form!.getLength((error: Error | null, value: number) => resolve(error ? undefined : value));
+			});
+			// Without a known length (a URL source without Content-Length) the body goes chunked.
+			if (length !== undefined && request.form.hasKnownLength()) headers['Content-Length'] = length;
+		} else if (request.json !== undefined) {
+			body = Buffer.from(JSON.stringify(request.json), 'utf8');
+			headers['Content-Type'] = 'application/json; charset=utf-8';
+			headers['Content-Length'] = body.length;
+		}
+		const signal = this.signal;
+
+		return await new Promise<IncomingMessage>((resolve, reject) => {
+			let handshakeDone = false;
+			const req = httpsRequest(url, { method: request.method, headers, agent });
+			const fail = (error: ConnectionError) => {
+				error.duringHandshake = !handshakeDone;
+				reject(error);
+			};
+			req.on('socket', (socket) => {
+				const secure = socket as typeof socket & { encrypted?: boolean; authorized?: boolean };
+				if ((secure as { _secureEstablished?: boolean })._secureEstablished) handshakeDone = true;
+				socket.once('secureConnect', () => {
+					handshakeDone = true;
+				});
+			});
+			req.setTimeout(settings.timeoutMs, () => {
+				const error: ConnectionError = new Error(`timeout of ${settings.timeoutMs}ms exceeded`);
+				error.code = 'ETIMEDOUT';
+				req.destroy(error);
+			});
+			const onAbort = () => {
+				const error: ConnectionError = new Error('The execution was cancelled');
+				error.code = 'ABORTED';
+				req.destroy(error);
+			};
+			signal?.addEventListener('abort', onAbort, { once: true });
+			req.on('error', fail);
+			req.on('response', (response) => {
+				signal?.removeEventListener('abort', onAbort);
+				resolve(response);
+			});
+			if (request.form) {
+				request.form.on('error', (error: Error) => req.destroy(error));
+				request.form.pipe(req);
+			} else {
+				req.end(body);
+			}
+		});
+	}
+
+	/** Sends a request, retrying idempotent ones (not multipart) on 429/502/503/504 and resets. */
+	private async send(request: FastRequest): Promise<IncomingMessage> {
+		const settings = this.settings(request.itemIndex ?? 0);
+		const idempotent = request.form ? false : undefined;
+		const signal = this.signal;
+		// Unreadable certificate material fails here, before anything is sent.
+		this.getAgent();
+		for (let attempt = 0; ; attempt++) {
+			let response: IncomingMessage;
+			try {
+				response = await this.exchange(request, settings);
+			} catch (caught) {
+				const error = caught as ConnectionError;
+				if (error.code === 'ABORTED' || signal?.aborted) {
+					throw this.error({ message: 'The execution was cancelled' }, request.itemIndex);
+				}
+				const decision = decideRetry({
+					method: request.method,
+					idempotent,
+					attempt,
+					maxRetries: settings.maxRetries,
+					networkCode: error.duringHandshake ? undefined : error.code,
+				});
+				if (decision.retry) {
+					await sleepWithAbort(decision.delayMs, signal);
+					continue;
+				}
+				const details = this.describeConnectionError(error, settings);
+				if (decision.reason) details.description = [details.description, decision.reason].filter(Boolean).join(' ');
+				throw this.error(details, request.itemIndex);
+			}
+			const status = response.statusCode ?? 0;
+			const decision = decideRetry({
+				method: request.method,
+				idempotent,
+				attempt,
+				maxRetries: settings.maxRetries,
+				status,
+				retryAfter: response.headers['retry-after'],
+			});
+			if (decision.retry) {
+				response.resume();
+				await sleepWithAbort(decision.delayMs, signal);
+				continue;
+			}
+			if (decision.reason) (response as IncomingMessage & { retryNote?: string }).retryNote = decision.reason;
+			return response;
+		}
+	}
+
+	private describeConnectionError(error: ConnectionError, settings: RequestSettings): ErrorDetails {
+		const tlsDetails = describeTlsFailure(error, this.tls?.notAfter);
+		if (tlsDetails) return tlsDetails;
+		const code = error.code ?? '';
+		if (code === 'ETIMEDOUT' || code === 'ESOCKETTIMEDOUT') {
+			return {
+				message: `FAST Parapheur did not answer within ${Math.round(settings.timeoutMs / 1000)} seconds`,
+				description: "Raise 'Timeout (Seconds)' in the node's Request Options, or check that the server is reachable from n8n.",
+			};
+		}
+		if ((code === 'ECONNRESET' || code === 'EPIPE' || /socket hang up/i.test(error.message)) && error.duringHandshake) {
+			return {
+				message: 'FAST Parapheur closed the connection during the TLS handshake: it most likely refused the client certificate',
+				description:
+					'Use the certificate Docaposte issued for this FAST server (demo, integration and production certificates differ), and check that it has not expired.',
+				code,
+			};
+		}
+		if (code === 'ECONNREFUSED') {
+			return {
+				message: 'Could not connect to FAST Parapheur: the connection was refused',
+				description: "Check the 'Host or URL' in the credential (host and port).",
+			};
+		}
+		if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') {
+			return {
+				message: 'Could not find the FAST Parapheur server: its host name does not resolve',
+				description: "Check the 'Host or URL' in the credential.",
+			};
+		}
+		if (code === 'ECONNRESET' || code === 'EPIPE') {
+			return { message: 'The connection to FAST Parapheur was closed before it answered', code };
+		}
+		return { message: `The request to FAST Parapheur failed: ${excerpt(error.message) || 'no answer'}`, code: code || undefined };
+	}
+
+	/** Reads a body that should be small (JSON, text, an error), bounded. */
+	private async readText(response: IncomingMessage, itemIndex?: number): Promise<string> {
+		const chunks: Buffer[] = [];
+		let total = 0;
+		for await (const chunk of response) {
+			total += (chunk as Buffer).length;
+			if (total > MAX_TEXT_BODY) {
+				response.destroy();
+				throw this.error(
+					{ message: `FAST Parapheur sent an unexpectedly large answer (over ${MAX_TEXT_BODY / 1024 / 1024} MB) where a short one was expected` },
+					itemIndex,
+				);
+			}
+			chunks.push(chunk as Buffer);
+		}
+		return Buffer.concat(chunks).toString('utf8');
+	}
+
+	/** The error for a non-2xx answer or a FAST error body. */
+	private failure(request: FastRequest, status: number, text: string, retryNote?: string): Error {
+		const fastError = sniffFastError(text);
+		let details: ErrorDetails;
+		if (fastError) {
+			details = describeFastError(fastError, request.subject);
+		} else if ((status === 400 || status === 403) && /certificate|ssl|certificat/i.test(text)) {
+			// An HTTPS front (Apache, nginx) refusing the certificate answers with an HTML page.
+			details = describeTlsFailure(new Error('unknown ca'))!;
+		} else {
+			const looksHtml = /^\s*</.test(text);
+			details = describeHttpFailure(FAST, {
+				status,
+				vendorMessage: looksHtml ? '' : excerpt(text),
+				body: text,
+			});
+			if (status === 404 && looksHtml) {
+				details.description =
+					"No FAST Parapheur API at this address: check the 'Host or URL' in the credential (the node adds /parapheur-ws/rest/v1).";
+			}
+		}
+		if (retryNote) details.description = [details.description, retryNote].filter(Boolean).join(' ');
+		return this.error(details, request.itemIndex, status);
+	}
+
+	/**
+	 * Sends a request and returns the text of a successful answer. A FAST error body fails the
+	 * call whatever the HTTP status (FAST sends errors with HTTP 200), unless `recover` accepts it.
+	 */
+	async text(request: FastRequest): Promise<{ text: string; recovered?: { value: unknown } }> {
+		const response = await this.send(request);
+		const status = response.statusCode ?? 0;
+		const text = await this.readText(response, request.itemIndex);
+		const fastError = sniffFastError(text);
+		if (fastError) {
+			const recovered = request.recover?.(fastError);
+			if (recovered) return { text, recovered };
+		}
+		if (status < 200 || status >= 300 || fastError) {
+			throw this.failure(request, status, text, (response as IncomingMessage & { retryNote?: string }).retryNote);
+		}
+		return { text };
+	}
+
+	/** A JSON answer (an empty body gives undefined; bare numbers parse as numbers). */
+	async json(request: FastRequest): Promise<unknown> {
+		const { text, recovered } = await this.text(request);
+		if (recovered) return recovered.value;
+		const trimmed = text.trim();
+		if (trimmed === '') return undefined;
+		try {
+			return JSON.parse(trimmed);
+		} catch {
+			throw this.error(
+				{
+					message: 'FAST Parapheur sent an answer that is not valid JSON',
+					description: `The answer began with: ${excerpt(trimmed, 120)}. A proxy or an error page may be answering instead of the API: check the 'Host or URL' in the credential.`,
+				},
+				request.itemIndex,
+			);
+		}
+	}
+
+	/**
+	 * An upload's answer: the new document's id. FAST answers a bare number (`320073963`), the OTP
+	 * upload `{id, url}`; ids are Java longs of 9-10 digits, kept as strings.
+	 */
+	async documentId(request: FastRequest): Promise<{ id: string; url?: string }> {
+		const { text } = await this.text(request);
+		const trimmed = text.trim().replace(/^"|"$/g, '');
+		if (/^\d{1,19}$/.test(trimmed)) return { id: trimmed };
+		// Read the id from the text, not through JSON.parse, so a long id keeps every digit.
+		const idMatch = /"id"\s*:\s*"?(\d{1,19})"?/.exec(trimmed);
+		if (idMatch) {
+			const url = /"url"\s*:\s*"([^"]*)"/.exec(trimmed)?.[1];
+			return { id: idMatch[1], url };
+		}
+		throw this.error(
+			{
+				message: 'FAST Parapheur accepted the upload but did not send a document ID',
+				description: `The answer was: ${excerpt(trimmed, 120) || '(empty)'}. Check in FAST whether the document was created before uploading it again.`,
+			},
+			request.itemIndex,
+		);
+	}
+
+	/**
+	 * A file download, streamed. An answer that is FAST's error JSON (whatever the status) is an
+	 * error, not a file: JSON and text answers are read (they are small) and checked; any other
+	 * answer is handed over as a stream with the first chunk checked too.
+	 */
+	async download(request: FastRequest): Promise<FastDownload> {
+		const response = await this.send(request);
+		const status = response.statusCode ?? 0;
+		const contentType = String(response.headers['content-type'] ?? '');
+		if (status < 200 || status >= 300 || /json/i.test(contentType)) {
+			const text = await this.readText(response, request.itemIndex);
+			const fastError = sniffFastError(text);
+			if (fastError || status < 200 || status >= 300) {
+				throw this.failure(request, status, text, (response as IncomingMessage & { retryNote?: string }).retryNote);
+			}
+			const stream = new PassThrough();
+			stream.end(Buffer.from(text, 'utf8'));
+			return this.describeDownload(response, stream, Buffer.byteLength(text));
+		}
+		// Peek at the first bytes: an error JSON sent as application/octet-stream is still an error.
+		const first = await firstChunk(response);
+		if (first && first[0] === 0x7b /* { */ && first.length < MAX_TEXT_BODY) {
+			const rest = await this.readText(response, request.itemIndex);
+			const text = first.toString('utf8') + rest;
+			if (sniffFastError(text)) throw this.failure(request, status, text);
+			const stream = new PassThrough();
+			stream.end(Buffer.from(text, 'utf8'));
+			return this.describeDownload(response, stream, Buffer.byteLength(text));
+		}
+		const stream = new PassThrough();
+		if (first) stream.write(first);
+		response.on('error', (error) => stream.destroy(error));
+		response.pipe(stream);
+		const length = Number(response.headers['content-length']);
+		return this.describeDownload(response, stream, Number.isFinite(length) ? length : undefined);
+	}
+
+	private describeDownload(response: IncomingMessage, stream: Readable, size?: number): FastDownload {
+		const disposition = parseContentDisposition(String(response.headers['content-disposition'] ?? ''));
+		const mimeType = String(response.headers['content-type'] ?? '').split(';')[0].trim() || undefined;
+		return {
+			stream,
+			fileName: disposition ? sanitizeFileName(disposition, 'document') : undefined,
+			mimeType,
+			size,
+		};
+	}
+}
+
+/** The first chunk of a stream (undefined for an empty one), leaving the rest unread. */
+async function firstChunk(stream: Readable): Promise<Buffer | undefined> {
+	return await new Promise<Buffer | undefined>((resolve, reject) => {
+		const onReadable = () => {
+			const chunk = stream.read() as Buffer | null;
+			if (chunk === null) return;
+			cleanup();
+			resolve(chunk);
+		};
+		const onEnd = () => {
+			cleanup();
+			resolve(undefined);
+		};
+		const onError = (error: Error) => {
+			cleanup();
+			reject(error);
+		};
+		const cleanup = () => {
+			stream.off('readable', onReadable);
+			stream.off('end', onEnd);
+			stream.off('error', onError);
+		};
+		stream.on('readable', onReadable);
+		stream.on('end', onEnd);
+		stream.on('error', onError);
+	});
+}
+
+/** The FAST client of an execution, from the node's credential. */
+export async function fastClient(ctx: FastContext, settings?: (itemIndex: number) => RequestSettings): Promise<FastClient> {
+	const credentials = (await ctx.getCredentials(FAST_CREDENTIAL)) as unknown as FastCredentials;
+	const signal = 'getExecutionCancelSignal' in ctx ? ctx.getExecutionCancelSignal?.() : undefined;
+	return new FastClient(ctx.getNode(), credentials, settings, signal);
+}
+
