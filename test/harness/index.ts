@@ -7,7 +7,12 @@
  *   run.items        // the node's output items (first output)
  *   run.error        // the error the node failed with, if any
  */
+import { createReadStream } from 'node:fs';
+import { dirname } from 'node:path';
+
 import {
+	BinaryDataService,
+	CredentialTestContext,
 	ExecuteContext,
 	ExecutionLifecycleHooks,
 	LoadOptionsContext,
@@ -25,6 +30,7 @@ import type {
 	INodeExecutionData,
 	INodeListSearchResult,
 	INodeParameters,
+	INodePropertyOptions,
 	INodeType,
 	INodeTypes,
 	IRun,
@@ -42,11 +48,41 @@ import {
 	createRunExecutionData,
 } from 'n8n-workflow';
 
+import { FastParapheurApi } from '../../credentials/FastParapheurApi.credentials';
 import { MaarchCourrierApi } from '../../credentials/MaarchCourrierApi.credentials';
+import { FastParapheur } from '../../nodes/FastParapheur/FastParapheur.node';
 import { MaarchCourrier } from '../../nodes/MaarchCourrier/MaarchCourrier.node';
 import { TestCredentialsHelper } from './credentials';
 
 export const PACKAGE = 'n8n-nodes-parapheur';
+
+/**
+ * A file the Manual Trigger attaches to an item (key `$binary` of a test item): its content as
+ * base64, or a path read as a stream (large files), stored through n8n's binary data service.
+ */
+export interface TestBinary {
+	base64?: string;
+	path?: string;
+	fileName?: string;
+	mimeType?: string;
+}
+
+/** Stores binary data on disk as n8n 2.x always does (and 1.x with N8N_DEFAULT_BINARY_DATA_MODE=filesystem). */
+export async function useFilesystemBinaryData(): Promise<void> {
+	const core = dirname(require.resolve('n8n-core'));
+	const { Container } = require(require.resolve('@n8n/di', { paths: [core] })) as {
+		Container: { get<T>(type: new (...args: never[]) => T): T };
+	};
+	const service = Container.get(BinaryDataService) as unknown as {
+		config: { mode: string; availableModes: string[] };
+		mode: string;
+		init(): Promise<void>;
+	};
+	if (service.mode === 'filesystem-v2') return;
+	service.config.availableModes = ['filesystem'];
+	service.config.mode = 'filesystem';
+	await service.init();
+}
 export const MANUAL_TRIGGER = 'test.manualTrigger';
 
 /**
@@ -70,7 +106,20 @@ class ManualTrigger implements INodeType {
 		const raw = this.getNodeParameter('items') as string | IDataObject[];
 		const items = (typeof raw === 'string' ? JSON.parse(raw) : raw) as IDataObject[];
 		const manualTriggerFunction = async () => {
-			this.emit([items.map((json) => ({ json }))]);
+			const output: INodeExecutionData[] = [];
+			for (const entry of items) {
+				const { $binary, ...json } = entry as IDataObject & { $binary?: Record<string, TestBinary> };
+				const item: INodeExecutionData = { json };
+				if ($binary) {
+					item.binary = {};
+					for (const [name, file] of Object.entries($binary)) {
+						const content = file.path ? createReadStream(file.path) : Buffer.from(file.base64 ?? '', 'base64');
+						item.binary[name] = await this.helpers.prepareBinaryData(content as Buffer, file.fileName, file.mimeType);
+					}
+				}
+				output.push(item);
+			}
+			this.emit([output]);
 		};
 		return { manualTriggerFunction };
 	}
@@ -78,10 +127,11 @@ class ManualTrigger implements INodeType {
 
 const nodeClasses: Record<string, INodeType> = {
 	[`${PACKAGE}.maarchCourrier`]: new MaarchCourrier(),
+	[`${PACKAGE}.fastParapheur`]: new FastParapheur(),
 	[MANUAL_TRIGGER]: new ManualTrigger(),
 };
 
-const credentialClasses: ICredentialType[] = [new MaarchCourrierApi()];
+const credentialClasses: ICredentialType[] = [new MaarchCourrierApi(), new FastParapheurApi()];
 
 export const credentialTypes = new Map(credentialClasses.map((type) => [type.name, type]));
 
@@ -344,6 +394,24 @@ export async function testCredential(
 }
 
 /**
+ * Runs a credential's Test the way n8n's CredentialsTester does for a credential tested by a node
+ * (`testedBy`): the node's `methods.credentialTest` function, called with a CredentialTestContext.
+ */
+export async function testCredentialWithNode(
+	nodeTypeName: string,
+	credentialType: string,
+	data: ICredentialDataDecryptedObject,
+): Promise<INodeCredentialTestResult> {
+	const nodeType = nodeTypes.getByNameAndVersion(`${PACKAGE}.${nodeTypeName}`, 1);
+	const reference = nodeType.description.credentials?.find((credential) => credential.name === credentialType);
+	const functionName = reference?.testedBy;
+	if (typeof functionName !== 'string') throw new Error(`${nodeTypeName} does not test ${credentialType}`);
+	const test = nodeType.methods?.credentialTest?.[functionName];
+	if (!test) throw new Error(`${nodeTypeName} has no credential test ${functionName}`);
+	return await test.call(new CredentialTestContext(), { id: 'test', name: 'test', type: credentialType, data });
+}
+
+/**
  * Calls a node's list-search method (resource locator "From List") through n8n-core's
  * LoadOptionsContext, as the editor does.
  */
@@ -362,6 +430,25 @@ export async function runListSearch(options: {
 	const search = nodeType.methods?.listSearch?.[options.method];
 	if (!search) throw new Error(`${options.type} has no list search ${options.method}`);
 	return await search.call(context, options.filter);
+}
+
+/** Calls a node's load-options method (a dropdown filled from the API), as the editor does. */
+export async function runLoadOptions(options: {
+	type: string;
+	method: string;
+	parameters?: INodeParameters;
+	credentials: Record<string, ICredentialDataDecryptedObject>;
+}): Promise<INodePropertyOptions[]> {
+	const credentialsHelper = new TestCredentialsHelper(credentialTypes, { ...options.credentials });
+	const node = nodeFor({ type: options.type, parameters: options.parameters ?? {} }, options.credentials);
+	const workflow = new Workflow({ nodes: [node], connections: {}, active: false, nodeTypes });
+	const additionalData = baseAdditionalData(credentialsHelper);
+	additionalData.currentNodeParameters = options.parameters ?? {};
+	const context = new LoadOptionsContext(workflow, node, additionalData, '');
+	const nodeType = nodeTypes.getByNameAndVersion(node.type, 1);
+	const load = nodeType.methods?.loadOptions?.[options.method];
+	if (!load) throw new Error(`${options.type} has no load options ${options.method}`);
+	return await load.call(context);
 }
 
 export interface PollOptions {

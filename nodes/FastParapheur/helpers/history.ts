@@ -1,10 +1,11 @@
 /** FAST history entries, read leniently and described with normalised states. */
 import type { IDataObject } from 'n8n-workflow';
 
-import type { NormalisedState } from './states';
-import { isFinalState, normaliseState, outcomeOf } from './states';
+import type { HistoryEntry as StateHistoryEntry, NormalisedState } from './states';
+import { historyOutcome, isFinalState, normaliseState } from './states';
 
-export interface HistoryEntry {
+/** A history entry as read: every field present, null when FAST sent none. */
+export interface HistoryEntry extends StateHistoryEntry {
 	userFullname: string | null;
 	date: string | null;
 	stateName: string | null;
@@ -48,7 +49,8 @@ export function currentState(history: HistoryEntry[]): IDataObject {
 		stateName: entry.stateName,
 		state,
 		isFinal: isFinalState(state),
-		outcome: outcomeOf(state),
+		// Classé or Archivé after a refusal is still a refusal.
+		outcome: historyOutcome(history),
 		date: entry.date,
 		userFullname: entry.userFullname,
 	};

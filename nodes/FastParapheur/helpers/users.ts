@@ -46,7 +46,7 @@ export function checkSyncUser(input: { email: unknown; firstName: unknown; lastN
 	if (type !== 'CERTIFICAT' && type !== 'BASIC') {
 		throw new InputError(`${prefix('Authentication Type')} must be CERTIFICAT or BASIC, got ${JSON.stringify(input.authenticationType)}`);
 	}
-	return { authenticationType: type, email, firstName, lastName, groups: splitList(input.groups) };
+	return { authenticationType: type, email, firstName, lastName, groups: splitList(input.groups, { splitOnSpaces: false }) };
 }
 
 function exportedField(user: IDataObject, ...keys: string[]): string {
@@ -59,7 +59,7 @@ function exportedField(user: IDataObject, ...keys: string[]): string {
 
 function exportedGroups(user: IDataObject): string[] {
 	const raw = user.groups ?? user.groupes ?? user.group ?? user.groupe ?? [];
-	const list = Array.isArray(raw) ? raw : splitList(raw);
+	const list = Array.isArray(raw) ? raw : splitList(raw, { splitOnSpaces: false });
 	return [...new Set(list.map((group) => (typeof group === 'object' && group ? String((group as IDataObject).name ?? (group as IDataObject).nom ?? '') : String(group))).filter(Boolean))];
 }
 

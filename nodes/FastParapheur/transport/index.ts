@@ -23,6 +23,7 @@ import { decideRetry } from '../../shared/retry';
 import { InputError } from '../../shared/validation';
 import type { FastError, FastSubject } from '../helpers/errors';
 import { describeFastError, readFastError, sniffFastError } from '../helpers/errors';
+import { documentLink } from '../helpers/states';
 import type { ClientTls, FastCredentials } from './tls';
 import { buildClientTls, credentialSecrets, describeTlsFailure } from './tls';
 
@@ -65,10 +66,6 @@ export function fastHostUrl(host: string): string {
 	return `${url.origin}${path}`;
 }
 
-/** The web UI link of a document. */
-export function fastDocumentLink(hostUrl: string, documentId: string): string {
-	return `${hostUrl}/parapheur/showDoc.action?documentid=${encodeURIComponent(documentId)}`;
-}
 
 export interface FastRequest {
 	method: 'GET' | 'POST' | 'PUT' | 'DELETE';
@@ -140,7 +137,7 @@ export class FastClient {
 	}
 
 	documentLink(documentId: string): string {
-		return fastDocumentLink(this.hostUrl, documentId);
+		return documentLink(this.hostUrl, documentId);
 	}
 
 	/** Releases the kept-alive connections. */
