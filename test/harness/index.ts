@@ -67,6 +67,15 @@ export interface TestBinary {
 	mimeType?: string;
 }
 
+/** The bytes of an output binary field, wherever n8n stored them. */
+export async function binaryContent(binary: { id?: string; data: string }): Promise<Buffer> {
+	const core = dirname(require.resolve('n8n-core'));
+	const { Container } = require(require.resolve('@n8n/di', { paths: [core] })) as {
+		Container: { get<T>(type: new (...args: never[]) => T): T };
+	};
+	return await Container.get(BinaryDataService).getAsBuffer(binary as never);
+}
+
 /** Stores binary data on disk as n8n 2.x always does (and 1.x with N8N_DEFAULT_BINARY_DATA_MODE=filesystem). */
 export async function useFilesystemBinaryData(): Promise<void> {
 	const core = dirname(require.resolve('n8n-core'));

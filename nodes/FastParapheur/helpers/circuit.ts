@@ -181,6 +181,22 @@ export function otpStepCount(circuit: OnDemandCircuit): number {
 	return circuit.steps.filter((step) => step.step === 'OTPSignature').length;
 }
 
+/**
+ * The circuit as sent: an OTP Signature step given without members gets its signer's e-mail (the
+ * n-th OTP signer for the n-th OTP step), since FAST refuses a step without members (code 121).
+ */
+export function withOtpMembers(circuit: OnDemandCircuit, signers: readonly OtpSigner[]): OnDemandCircuit {
+	let otpIndex = 0;
+	return {
+		type: circuit.type,
+		steps: circuit.steps.map((step) => {
+			if (step.step !== 'OTPSignature') return step;
+			const signer = signers[otpIndex++];
+			return step.members.length > 0 || !signer ? step : { step: step.step, members: [signer.email] };
+		}),
+	};
+}
+
 /** The person who signs an OTP step, as FAST's `OTP_*_<index>` metadata describe them. */
 export interface OtpSigner {
 	firstName: string;

@@ -36,15 +36,14 @@ export interface SyncUser {
 	groups: string[];
 }
 
-/** One input item's user for `synchronizationUsers`, checked; `where` names the item in messages. */
+/** One input item's user for `synchronizationUsers`, checked; `where` names the item in messages ("item 3"). */
 export function checkSyncUser(input: { email: unknown; firstName: unknown; lastName: unknown; authenticationType: unknown; groups: unknown }, where: string): SyncUser {
-	const prefix = (field: string) => `${where}: '${field}'`;
-	const email = checkEmail(input.email, prefix('Email'));
-	const firstName = checkText(input.firstName, { field: `${where}: First Name`, required: true, max: 255 });
-	const lastName = checkText(input.lastName, { field: `${where}: Last Name`, required: true, max: 255 });
+	const email = checkEmail(input.email, `Email (${where})`);
+	const firstName = checkText(input.firstName, { field: `First Name (${where})`, required: true, max: 255 });
+	const lastName = checkText(input.lastName, { field: `Last Name (${where})`, required: true, max: 255 });
 	const type = String(input.authenticationType ?? 'CERTIFICAT').toUpperCase();
 	if (type !== 'CERTIFICAT' && type !== 'BASIC') {
-		throw new InputError(`${prefix('Authentication Type')} must be CERTIFICAT or BASIC, got ${JSON.stringify(input.authenticationType)}`);
+		throw new InputError(`'Authentication Type (${where})' must be CERTIFICAT or BASIC, got ${JSON.stringify(input.authenticationType)}`);
 	}
 	return { authenticationType: type, email, firstName, lastName, groups: splitList(input.groups, { splitOnSpaces: false }) };
 }

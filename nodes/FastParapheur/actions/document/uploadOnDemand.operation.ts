@@ -5,7 +5,7 @@ import { updateDisplayOptions } from 'n8n-workflow';
 import { apiError } from '../../../shared/errors';
 import { appendFile, fileSourceProperties, inputFile } from '../../../shared/files';
 import { checkEmailList, InputError } from '../../../shared/validation';
-import { CIRCUIT_TYPE_OPTIONS, STEP_TYPE_OPTIONS, checkSignerCountMatches, otpStepCount, validateCircuit } from '../../helpers/circuit';
+import { CIRCUIT_TYPE_OPTIONS, STEP_TYPE_OPTIONS, checkSignerCountMatches, otpStepCount, validateCircuit, withOtpMembers } from '../../helpers/circuit';
 import type { FastClient } from '../../transport';
 import { getSiren, optionalText, sirenProperty } from '../common';
 import { getOtpSigners, otpSignersProperty, sendOtpInformation } from './otp';
@@ -49,7 +49,7 @@ const properties: INodeProperties[] = [
 						type: 'multiOptions',
 						typeOptions: { loadOptionsMethod: 'getUsers', loadOptionsDependsOn: ['siren'] },
 						default: [],
-						hint: 'FAST users of the SIREN who act at this step. By expression: their e-mails, as a list or separated by commas. Empty for an OTP Signature step.',
+						hint: 'FAST users of the SIREN who act at this step. By expression: their e-mails, as a list or separated by commas. Empty for an OTP Signature step: the OTP signer\'s e-mail is used.',
 						description:
 							'Choose from the list, or specify IDs using an <a href="https://docs.n8n.io/code/expressions/">expression</a>',
 					},
@@ -115,7 +115,7 @@ export const description = updateDisplayOptions({ show: { resource: ['document']
 export async function execute(this: IExecuteFunctions, itemIndex: number, client: FastClient): Promise<IDataObject> {
 	const siren = getSiren(this, itemIndex, client);
 	const stepRows = ((this.getNodeParameter('steps', itemIndex, {}) as IDataObject).step ?? []) as IDataObject[];
-	const circuit = validateCircuit(
+	const checked = validateCircuit(
 		{
 			type: this.getNodeParameter('circuitType', itemIndex, ''),
 			steps: stepRows.map((row) => ({ step: row.type, members: row.members })),
@@ -123,11 +123,12 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, client
 		{ depositorEmail: client.depositorEmail },
 	);
 	const signers = getOtpSigners(this, itemIndex);
-	const otpSteps = otpStepCount(circuit);
-	if (otpSteps > 0) checkSignerCountMatches(circuit, signers);
+	const otpSteps = otpStepCount(checked);
+	if (otpSteps > 0) checkSignerCountMatches(checked, signers);
 	else if (signers.length > 0) {
 		throw new InputError("'OTP Signers' are given but the circuit has no OTP Signature step", 'Remove the OTP signers, or add an OTP Signature step.');
 	}
+	const circuit = withOtpMembers(checked, signers);
 	const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
 	const comment = optionalText(options, 'comment', 'Comment');
 	const recipients = checkEmailList(options.recipients, 'Recipients', { max: 255 });

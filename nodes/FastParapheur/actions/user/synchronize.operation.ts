@@ -78,7 +78,7 @@ export async function executeAll(this: IExecuteFunctions, client: FastClient): P
 				authenticationType: this.getNodeParameter('authenticationType', index, 'CERTIFICAT'),
 				groups: this.getNodeParameter('groups', index, ''),
 			},
-			`Item ${index + 1}`,
+			`item ${index + 1}`,
 		);
 		if (seen.has(user.email.toLowerCase())) throw new InputError(`Item ${index + 1}: ${user.email} appears twice in the input`);
 		seen.add(user.email.toLowerCase());
