@@ -96,7 +96,7 @@ export interface FastDownload {
 	size?: number;
 }
 
-type ConnectionError = Error & { code?: string; duringHandshake?: boolean };
+type ConnectionError = Error & { code?: string; duringHandshake?: boolean; freshSocket?: boolean };
 
 export class FastClient {
 	readonly hostUrl: string;
@@ -194,6 +194,7 @@ export class FastClient {
 			const req = httpsRequest(url, { method: request.method, headers, agent });
 			const fail = (error: ConnectionError) => {
 				error.duringHandshake = !handshakeDone;
+				error.freshSocket = !req.reusedSocket;
 				reject(error);
 			};
 			req.on('socket', (socket) => {
@@ -306,6 +307,16 @@ export class FastClient {
 			return {
 				message: 'Could not find the FAST Parapheur server: its host name does not resolve',
 				description: "Check the 'Host or URL' in the credential.",
+			};
+		}
+		if ((code === 'ECONNRESET' || code === 'EPIPE') && error.freshSocket) {
+			// With TLS 1.3 a server checks the client certificate after the handshake and may just
+			// close the connection: a new connection closed before any answer points at the certificate.
+			return {
+				message: 'FAST Parapheur closed the connection right after the TLS handshake, without answering',
+				description:
+					'If this happens on every call, FAST is refusing the client certificate (unknown, revoked, expired or issued for another FAST server: demo, integration and production certificates differ). Check the certificate in the credential.',
+				code,
 			};
 		}
 		if (code === 'ECONNRESET' || code === 'EPIPE') {
