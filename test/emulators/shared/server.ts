@@ -2,10 +2,17 @@
  * A small HTTP(S) server that every vendor emulator is built on: routing with path parameters,
  * a request log the tests can read, and fault injection for the next N requests.
  * It listens on 127.0.0.1 only, on a random port.
+ *
+ * Large transfers: a route registered with `{ stream: true }` gets the raw request stream
+ * (`request.stream`, `rawBody` empty) instead of a buffered body, and a response body may be a
+ * `Readable` (piped; give `content-length` in `headers` when known), so an emulator never holds a
+ * multi-GB upload or download in memory. `delayAllMs` adds latency to every request (benchmarks).
  */
 import * as http from 'node:http';
 import * as https from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
+import { Readable, pipeline } from 'node:stream';
+import type { PeerCertificate, TLSSocket } from 'node:tls';
 
 export interface LoggedRequest {
 	method: string;
@@ -20,6 +27,35 @@ export interface LoggedRequest {
 	at: number;
 	/** Set when a fault was served instead of the real route. */
 	fault?: Fault;
+	/** Only for routes registered with `{ stream: true }`: the unread request body. */
+	stream?: http.IncomingMessage;
+	/** Multipart parts, when the emulator parsed them (see readMultipart users such as FAST). */
+	parts?: LoggedPart[];
+	/** Over HTTPS: whether the client certificate was verified, and who it names. */
+	tls?: {
+		authorized: boolean;
+		authorizationError?: string;
+		/** Undefined when the client sent no certificate. */
+		peerCertificate?: PeerCertificate;
+	};
+}
+
+/** One multipart part as received (never its bytes, except `text` for small parts). */
+export interface LoggedPart {
+	name: string;
+	/** Set for file parts. */
+	fileName?: string;
+	contentType?: string;
+	size: number;
+	/** Hex SHA-256 of the part's bytes. */
+	sha256: string;
+	/** The UTF-8 content: for fields, and for file parts of at most 1 MB. */
+	text?: string;
+}
+
+export interface RouteOptions {
+	/** Hand the handler the raw request stream (`request.stream`) instead of buffering the body. */
+	stream?: boolean;
 }
 
 export interface Fault {
@@ -37,6 +73,7 @@ export interface Fault {
 
 export interface EmulatorResponse {
 	status: number;
+	/** Buffer (sent as is), string, JSON-able value, or a Readable that is piped. */
 	body?: unknown;
 	headers?: Record<string, string>;
 }
@@ -51,6 +88,7 @@ interface Route {
 	pattern: RegExp;
 	keys: string[];
 	handler: RouteHandler;
+	stream: boolean;
 }
 
 export interface EmulatorServerOptions {
@@ -60,6 +98,8 @@ export interface EmulatorServerOptions {
 	guard?: (request: LoggedRequest) => EmulatorResponse | undefined;
 	/** Answer for a path that matches no route. */
 	notFound?: (request: LoggedRequest) => EmulatorResponse;
+	/** Latency added before every request is handled (also settable later: `server.delayAllMs`). */
+	delayAllMs?: number;
 }
 
 const sleep = async (ms: number) => await new Promise((resolve) => setTimeout(resolve, ms));
@@ -79,9 +119,14 @@ export class EmulatorServer {
 
 	baseUrl = '';
 
-	constructor(private readonly options: EmulatorServerOptions = {}) {}
+	/** Milliseconds every request waits before it is handled (0: none). */
+	delayAllMs: number;
 
-	route(method: string, path: string, handler: RouteHandler): this {
+	constructor(private readonly options: EmulatorServerOptions = {}) {
+		this.delayAllMs = options.delayAllMs ?? 0;
+	}
+
+	route(method: string, path: string, handler: RouteHandler, options: RouteOptions = {}): this {
 		const keys: string[] = [];
 		const pattern = new RegExp(
 			'^' +
@@ -91,7 +136,13 @@ export class EmulatorServer {
 				}) +
 				'$',
 		);
-		this.routes.push({ method: method.toUpperCase(), pattern, keys, handler });
+		this.routes.push({
+			method: method.toUpperCase(),
+			pattern,
+			keys,
+			handler,
+			stream: options.stream === true,
+		});
 		return this;
 	}
 
@@ -154,10 +205,23 @@ export class EmulatorServer {
 	}
 
 	private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
-		const chunks: Buffer[] = [];
-		for await (const chunk of req) chunks.push(chunk as Buffer);
-		const rawBody = Buffer.concat(chunks);
+		if (this.delayAllMs > 0) await sleep(this.delayAllMs);
 		const url = new URL(req.url ?? '/', 'http://emulator');
+		const method = (req.method ?? 'GET').toUpperCase();
+		let matched: { route: Route; params: Record<string, string> } | undefined;
+		let routeError: Error | undefined;
+		try {
+			matched = this.match(method, url.pathname);
+		} catch (error) {
+			routeError = error as Error;
+		}
+		const streamed = matched?.route.stream === true;
+		let rawBody = Buffer.alloc(0);
+		if (!streamed) {
+			const chunks: Buffer[] = [];
+			for await (const chunk of req) chunks.push(chunk as Buffer);
+			rawBody = Buffer.concat(chunks);
+		}
 		const query: Record<string, string | string[]> = {};
 		for (const key of new Set(url.searchParams.keys())) {
 			const values = url.searchParams.getAll(key);
@@ -173,7 +237,7 @@ export class EmulatorServer {
 			}
 		}
 		const entry: LoggedRequest = {
-			method: (req.method ?? 'GET').toUpperCase(),
+			method,
 			path: url.pathname,
 			query,
 			headers: req.headers,
@@ -181,7 +245,22 @@ export class EmulatorServer {
 			body,
 			at: Date.now() - this.startedAt,
 		};
+		if (streamed) entry.stream = req;
+		const socket = req.socket as Partial<TLSSocket>;
+		if (typeof socket.getPeerCertificate === 'function') {
+			const peer = socket.getPeerCertificate();
+			entry.tls = {
+				authorized: socket.authorized === true,
+				authorizationError:
+					socket.authorizationError === undefined ? undefined : String(socket.authorizationError),
+				peerCertificate: peer && Object.keys(peer).length > 0 ? peer : undefined,
+			};
+		}
 		this.log.push(entry);
+		// A streamed body that the route does not read is drained, so the connection stays usable.
+		const drain = () => {
+			if (streamed && !req.readableEnded) req.resume();
+		};
 
 		const fault = this.nextFault();
 		if (fault) {
@@ -192,10 +271,12 @@ export class EmulatorServer {
 				return;
 			}
 			if (fault.malformed) {
+				drain();
 				this.send(res, { status: 200, body: '{"users": [{"id": 1, "user_id": ' });
 				return;
 			}
 			if (fault.status !== undefined) {
+				drain();
 				this.send(res, { status: fault.status, body: fault.body, headers: fault.headers });
 				return;
 			}
@@ -204,19 +285,8 @@ export class EmulatorServer {
 		let response: EmulatorResponse | undefined;
 		try {
 			response = this.options.guard?.(entry);
-			if (!response) {
-				for (const route of this.routes) {
-					if (route.method !== entry.method) continue;
-					const match = route.pattern.exec(entry.path);
-					if (!match) continue;
-					const params: Record<string, string> = {};
-					route.keys.forEach((key, index) => {
-						params[key] = decodeURIComponent(match[index + 1]);
-					});
-					response = await route.handler(entry, params);
-					break;
-				}
-			}
+			if (!response && routeError) throw routeError;
+			if (!response && matched) response = await matched.route.handler(entry, matched.params);
 			response ??= this.options.notFound?.(entry) ?? {
 				status: 404,
 				body: { error: 'Not found' },
@@ -224,12 +294,41 @@ export class EmulatorServer {
 		} catch (error) {
 			response = { status: 500, body: { errors: (error as Error).message } };
 		}
+		drain();
 		this.send(res, response);
 	}
 
+	private match(
+		method: string,
+		path: string,
+	): { route: Route; params: Record<string, string> } | undefined {
+		for (const route of this.routes) {
+			if (route.method !== method) continue;
+			const match = route.pattern.exec(path);
+			if (!match) continue;
+			const params: Record<string, string> = {};
+			route.keys.forEach((key, index) => {
+				params[key] = decodeURIComponent(match[index + 1]);
+			});
+			return { route, params };
+		}
+		return undefined;
+	}
+
 	private send(res: http.ServerResponse, response: EmulatorResponse): void {
-		if (res.destroyed) return;
+		if (res.destroyed) {
+			if (response.body instanceof Readable) response.body.destroy();
+			return;
+		}
 		const headers: Record<string, string> = { ...(response.headers ?? {}) };
+		if (response.body instanceof Readable) {
+			const source = response.body;
+			res.writeHead(response.status, headers);
+			pipeline(source, res, (error) => {
+				if (error && !res.destroyed) res.destroy(error);
+			});
+			return;
+		}
 		let payload: Buffer | undefined;
 		if (Buffer.isBuffer(response.body)) {
 			payload = response.body;

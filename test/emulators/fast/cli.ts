@@ -1,0 +1,82 @@
+/**
+ * Runs the FAST Parapheur emulator in its own process, seeded with FAST_SAMPLE:
+ *
+ *   ts-node --transpile-only test/emulators/fast/cli.ts [--port N] [--latency MS]
+ *       [--auto-advance MS] [--seed-large BYTES] [--errors-with-http-status] [--client-cert-check http]
+ *
+ * When it listens it prints one JSON line on stdout:
+ *   {"url":"https://127.0.0.1:<port>","apiUrl":".../parapheur-ws/rest/v1","pkiDir":"/tmp/...",
+ *    "siren":"213501232","largeDocumentId":"3200739xx"}   (largeDocumentId only with --seed-large)
+ * pkiDir holds ca.pem, client.pem, client.key, client.enc.key, client.p12, other-client.p12, ...
+ * (see pki.ts; passwords: pki.ts). It stays up until SIGTERM or SIGINT, then closes and exits 0.
+ */
+import { startFastEmulator } from '.';
+import { SAMPLE_CIRCUITS, SAMPLE_SIREN } from './sample';
+
+function parseArguments(argv: string[]): Record<string, string> {
+	const options: Record<string, string> = {};
+	for (let index = 0; index < argv.length; index++) {
+		const argument = argv[index];
+		if (!argument.startsWith('--')) throw new Error(`Unexpected argument: ${argument}`);
+		const [name, inline] = argument.slice(2).split('=', 2);
+		if (inline !== undefined) options[name] = inline;
+		else if (argv[index + 1] !== undefined && !argv[index + 1].startsWith('--')) {
+			options[name] = argv[index + 1];
+			index += 1;
+		} else options[name] = 'true';
+	}
+	return options;
+}
+
+function numberOption(options: Record<string, string>, name: string): number | undefined {
+	if (options[name] === undefined) return undefined;
+	const value = Number(options[name]);
+	if (!Number.isFinite(value) || value < 0)
+		throw new Error(`--${name} needs a non-negative number`);
+	return value;
+}
+
+async function main(): Promise<void> {
+	const options = parseArguments(process.argv.slice(2));
+	const clientCertCheck = options['client-cert-check'] === 'http' ? 'http' : 'tls';
+	const emulator = await startFastEmulator({
+		port: numberOption(options, 'port'),
+		delayAllMs: numberOption(options, 'latency'),
+		autoAdvanceMs: numberOption(options, 'auto-advance'),
+		errorsWithHttpStatus: options['errors-with-http-status'] === 'true',
+		clientCertCheck,
+	});
+	const ready: Record<string, string> = {
+		url: emulator.url,
+		apiUrl: emulator.apiUrl,
+		pkiDir: emulator.pki.dir,
+		siren: SAMPLE_SIREN,
+	};
+	const largeSize = numberOption(options, 'seed-large');
+	if (largeSize !== undefined) {
+		ready.largeDocumentId = emulator.seedDocument({
+			siren: SAMPLE_SIREN,
+			circuitId: SAMPLE_CIRCUITS.signature,
+			label: 'Gros documents',
+			fileName: `large-${largeSize}.pdf`,
+			contentType: 'application/pdf',
+			size: largeSize,
+			states: ['Préparé', 'Envoyé pour signature', 'Signé'],
+		});
+	}
+	process.stdout.write(`${JSON.stringify(ready)}\n`);
+
+	let closing = false;
+	const stop = () => {
+		if (closing) return;
+		closing = true;
+		void emulator.close().then(() => process.exit(0));
+	};
+	process.on('SIGTERM', stop);
+	process.on('SIGINT', stop);
+}
+
+main().catch((error: Error) => {
+	process.stderr.write(`${error.stack ?? error.message}\n`);
+	process.exit(1);
+});
