@@ -81,7 +81,7 @@ export function describeFastError(error: FastError, subject: FastSubject = {}): 
 		description: [description, text ? `FAST said: ${text}` : undefined].filter(Boolean).join(' '),
 		code: code !== undefined ? String(code) : undefined,
 	});
-	const siren = subject.siren ? ` ${subject.siren}` : '';
+	const siren = subject.siren ? `SIREN ${subject.siren}` : 'this SIREN';
 
 	if (isDuplicateError(error)) {
 		return withCode(
@@ -98,14 +98,14 @@ export function describeFastError(error: FastError, subject: FastSubject = {}): 
 	switch (code) {
 		case 100:
 			return withCode(
-				`The certificate's account is not allowed to work in SIREN${siren}`,
+				`The certificate's account is not allowed to work in ${siren}`,
 				'Check the SIREN (the node or the credential default), or ask Docaposte to give the account access to it.',
 			);
 		case 102:
 			return withCode(`FAST Parapheur has no refusal comment for document ${subject.documentId ?? ''}`.trim());
 		case 111:
 			return withCode(
-				`SIREN${siren} is not a FAST Parapheur subscriber`,
+				`${siren.charAt(0).toUpperCase()}${siren.slice(1)} is not a FAST Parapheur subscriber`,
 				'Check the SIREN: it is the 9-digit number of your FAST subscription.',
 			);
 		case 117:
@@ -119,8 +119,8 @@ export function describeFastError(error: FastError, subject: FastSubject = {}): 
 			const member = EMAIL_IN_TEXT.exec(afterPrefix(error.developerMessage))?.[0] ?? EMAIL_IN_TEXT.exec(text)?.[0];
 			return withCode(
 				member
-					? `The circuit member ${member} has no FAST account in SIREN${siren}`
-					: `A circuit member has no FAST account in SIREN${siren}`,
+					? `The circuit member ${member} has no FAST account in ${siren}`
+					: `A circuit member has no FAST account in ${siren}`,
 				'Every Visa and Signature member must be a FAST user of this SIREN: check the e-mail, or create the user first (User > Synchronize, or in FAST).',
 			);
 		}

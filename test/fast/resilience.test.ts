@@ -1,0 +1,128 @@
+/**
+ * FAST's quirks and failures: errors inside HTTP 200 answers, a "file" that is an error JSON,
+ * errors with HTTP statuses, retries of reads (never of uploads), malformed answers, and files
+ * fetched from a URL through n8n's HTTP helper.
+ */
+import { createHash } from 'node:crypto';
+
+import { EmulatorServer } from '../emulators/shared/server';
+import { SAMPLE_CIRCUITS, SAMPLE_DOCUMENTS } from '../emulators/fast/sample';
+import { byId, pdfItem, useFast } from './fixture';
+
+const fast = useFast();
+
+const status = { resource: 'document', operation: 'getStatus', documentId: SAMPLE_DOCUMENTS.signed };
+
+describe('FAST errors whatever the HTTP status', () => {
+	it('an error JSON in a 200 answer fails the item with its meaning', async () => {
+		fast.emulator.errorIn200(100, 'Unauthorized', "Vous n'êtes pas autorisé");
+		const run = await fast.run(status);
+		expect(run.error?.message).toBe("The certificate's account is not allowed to work in this SIREN (code 100)");
+		expect(run.error?.description).toMatch(/FAST said: Vous n'êtes pas autorisé — Unauthorized/);
+	});
+
+	it('a download that answers an error JSON is an error, not a file, even as application/octet-stream', async () => {
+		fast.emulator.injectFault({
+			status: 200,
+			headers: { 'content-type': 'application/octet-stream' },
+			body: Buffer.from(JSON.stringify({ generation: 1, developerMessage: 'Internal error: Invalid docId', userFriendlyMessage: 'Document inconnu', errorCode: 101 })),
+		});
+		const run = await fast.run({ resource: 'document', operation: 'download', documentId: '320079999' });
+		expect(run.error?.message).toBe('FAST Parapheur document 320079999 does not exist (code 101)');
+		expect(run.items).toHaveLength(0);
+	});
+
+	it('the same errors with HTTP statuses give the same messages', async () => {
+		fast.emulator.errorsWithHttpStatus = true;
+		const run = await fast.run({ resource: 'document', operation: 'getHistory', documentId: '320079999' });
+		expect(run.error?.message).toBe('FAST Parapheur document 320079999 does not exist (code 101)');
+		expect(run.error?.httpCode).toBe('404');
+		const upload = await fast.run(
+			{ resource: 'document', operation: 'upload', circuitId: byId('Circuit inconnu') },
+			{ items: [pdfItem()] },
+		);
+		expect(upload.error?.message).toBe('FAST Parapheur could not store the document in circuit Circuit inconnu (code 120)');
+	});
+
+	it('a 404 HTML page says the host is not a FAST API', async () => {
+		const run = await fast.run(status, { credentials: { host: `${fast.emulator.url}/autre-chose` } });
+		expect(run.error?.message).toMatch(/^FAST Parapheur has no such resource \(HTTP 404\)/);
+		expect(run.error?.description).toMatch(/check the 'Host or URL' in the credential/);
+	});
+
+	it('a malformed JSON answer is reported as such', async () => {
+		fast.emulator.injectFault({ malformed: true });
+		const run = await fast.run({ resource: 'user', operation: 'export' });
+		expect(run.error?.message).toBe('FAST Parapheur sent an answer that is not valid JSON');
+	});
+});
+
+describe('retries', () => {
+	it('retries a read on 503 with Retry-After, then succeeds', async () => {
+		fast.emulator.injectFault({ status: 503, headers: { 'retry-after': '0' }, body: 'maintenance' }, 2);
+		const run = await fast.run(status);
+		expect(run.error).toBeUndefined();
+		expect(fast.emulator.server.requests('GET', /history$/)).toHaveLength(3);
+	});
+
+	it('retries a read after a dropped connection', async () => {
+		fast.emulator.injectFault({ drop: true });
+		const run = await fast.run(status);
+		expect(run.error).toBeUndefined();
+		expect(fast.emulator.server.requests('GET', /history$/)).toHaveLength(2);
+	});
+
+	it('never retries an upload, and says to check before sending again', async () => {
+		fast.emulator.injectFault({ status: 503, body: 'busy' }, 3);
+		const run = await fast.run({ resource: 'document', operation: 'upload', circuitId: byId(SAMPLE_CIRCUITS.signature) }, { items: [pdfItem()] });
+		expect(run.error?.message).toMatch(/^FAST Parapheur is temporarily unavailable \(HTTP 503\)/);
+		expect(run.error?.description).toMatch(/not retried automatically: check whether it was applied/);
+		expect(fast.emulator.server.requests('POST')).toHaveLength(1);
+	});
+
+	it('gives up after Max Retries and says so', async () => {
+		fast.emulator.injectFault({ status: 502, headers: { 'retry-after': '0' } }, 5);
+		const run = await fast.run({ ...status, requestOptions: { maxRetries: 1 } });
+		expect(run.error?.message).toMatch(/temporarily unavailable \(HTTP 502\)/);
+		expect(run.error?.description).toMatch(/Tried 2 times without success/);
+	});
+
+	it('times out with the configured timeout', async () => {
+		fast.emulator.injectFault({ delayMs: 3000, status: 200, body: [] });
+		const run = await fast.run({ ...status, requestOptions: { timeout: 1, maxRetries: 0 } });
+		expect(run.error?.message).toBe('FAST Parapheur did not answer within 1 seconds');
+	});
+});
+
+describe('upload from a URL', () => {
+	const files = new EmulatorServer();
+	const content = Buffer.from('%PDF-1.4 from the intranet');
+	beforeAll(async () => {
+		files
+			.route('GET', '/docs/deliberation.pdf', () => ({ status: 200, body: content, headers: { 'content-type': 'application/pdf' } }))
+			.route('GET', '/old/link', () => ({ status: 302, headers: { location: '/docs/deliberation.pdf' } }))
+			.route('GET', '/loop', () => ({ status: 302, headers: { location: '/loop' } }))
+			.route('GET', '/missing', () => ({ status: 404, body: 'no' }));
+		await files.start();
+	});
+	afterAll(async () => {
+		await files.close();
+	});
+	const upload = (fileUrl: string) =>
+		fast.run({ resource: 'document', operation: 'upload', circuitId: byId(SAMPLE_CIRCUITS.signature), inputDataSource: 'url', fileUrl });
+
+	it('follows a redirect and uploads the file with its name and type', async () => {
+		const run = await upload(`${files.baseUrl}/old/link`);
+		expect(run.error).toBeUndefined();
+		const document = fast.emulator.documents.get(String(run.items[0].json.documentId))!;
+		expect(document.fileName).toBe('deliberation.pdf');
+		expect(document.contentType).toBe('application/pdf');
+		expect(document.sha256).toBe(createHash('sha256').update(content).digest('hex'));
+	});
+
+	it('stops after 5 redirects, and reports HTTP errors', async () => {
+		expect((await upload(`${files.baseUrl}/loop`)).error?.message).toMatch(/redirects more than 5 times/);
+		expect((await upload(`${files.baseUrl}/missing`)).error?.message).toMatch(/Could not download the file at .*\/missing: HTTP 404/);
+		expect(fast.emulator.server.log).toHaveLength(0);
+	});
+});
