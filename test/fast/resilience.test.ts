@@ -36,7 +36,7 @@ describe('FAST errors whatever the HTTP status', () => {
 		fast.emulator.errorsWithHttpStatus = true;
 		const run = await fast.run({ resource: 'document', operation: 'getHistory', documentId: '320079999' });
 		expect(run.error?.message).toBe('FAST Parapheur document 320079999 does not exist (code 101)');
-		expect(run.error?.httpCode).toBe('404');
+		expect((run.error as { httpCode?: string } | undefined)?.httpCode).toBe('404');
 		const upload = await fast.run(
 			{ resource: 'document', operation: 'upload', circuitId: byId('Circuit inconnu') },
 			{ items: [pdfItem()] },
@@ -124,5 +124,14 @@ describe('upload from a URL', () => {
 		expect((await upload(`${files.baseUrl}/loop`)).error?.message).toMatch(/redirects more than 5 times/);
 		expect((await upload(`${files.baseUrl}/missing`)).error?.message).toMatch(/Could not download the file at .*\/missing: HTTP 404/);
 		expect(fast.emulator.server.log).toHaveLength(0);
+	});
+});
+
+describe('downloads that look like JSON', () => {
+	it('a JSON document (not an error) is a file', async () => {
+		const id = fast.emulator.seedDocument({ circuitId: SAMPLE_CIRCUITS.signature, fileName: 'export.json', contentType: 'application/json', content: JSON.stringify({ rows: [1, 2, 3] }) });
+		const run = await fast.run({ resource: 'document', operation: 'download', documentId: id });
+		expect(run.error).toBeUndefined();
+		expect(run.items[0].binary!.data).toMatchObject({ fileName: 'export.json', mimeType: 'application/json' });
 	});
 });

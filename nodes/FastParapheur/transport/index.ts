@@ -7,8 +7,7 @@
  */
 import type { IncomingMessage } from 'node:http';
 import { Agent, request as httpsRequest } from 'node:https';
-import type { Readable } from 'node:stream';
-import { PassThrough } from 'node:stream';
+import { PassThrough, Readable } from 'node:stream';
 
 import type FormData from 'form-data';
 import type { IExecuteFunctions, ILoadOptionsFunctions, INode, IPollFunctions } from 'n8n-workflow';
@@ -437,29 +436,22 @@ export class FastClient {
 	async download(request: FastRequest): Promise<FastDownload> {
 		const response = await this.send(request);
 		const status = response.statusCode ?? 0;
-		const contentType = String(response.headers['content-type'] ?? '');
-		if (status < 200 || status >= 300 || /json/i.test(contentType)) {
+		if (status < 200 || status >= 300) {
 			const text = await this.readText(response, request.itemIndex);
-			const fastError = sniffFastError(text);
-			if (fastError || status < 200 || status >= 300) {
-				throw this.failure(request, status, text, (response as IncomingMessage & { retryNote?: string }).retryNote);
-			}
-			const stream = new PassThrough();
-			stream.end(Buffer.from(text, 'utf8'));
-			return this.describeDownload(response, stream, Buffer.byteLength(text));
+			throw this.failure(request, status, text, (response as IncomingMessage & { retryNote?: string }).retryNote);
 		}
-		// Peek at the first bytes: an error JSON sent as application/octet-stream is still an error.
-		const first = await firstChunk(response);
-		if (first && first[0] === 0x7b /* { */ && first.length < MAX_TEXT_BODY) {
-			const rest = await this.readText(response, request.itemIndex);
-			const text = first.toString('utf8') + rest;
+		// Peek at the first bytes: FAST sends errors with HTTP 200, as JSON or even as
+		// application/octet-stream. An error is small; a file that merely starts with "{" (a JSON
+		// document) is streamed like any other.
+		const head = await peek(response, ERROR_PEEK_BYTES);
+		const headText = head.toString('utf8');
+		if (/^\s*\{/.test(headText) && /"(?:errorCode|developerMessage)"/.test(headText)) {
+			const text = headText + (await this.readText(response, request.itemIndex));
 			if (sniffFastError(text)) throw this.failure(request, status, text);
-			const stream = new PassThrough();
-			stream.end(Buffer.from(text, 'utf8'));
-			return this.describeDownload(response, stream, Buffer.byteLength(text));
+			return this.describeDownload(response, Readable.from([Buffer.from(text, 'utf8')]), Buffer.byteLength(text));
 		}
 		const stream = new PassThrough();
-		if (first) stream.write(first);
+		if (head.length > 0) stream.write(head);
 		response.on('error', (error) => stream.destroy(error));
 		response.pipe(stream);
 		const length = Number(response.headers['content-length']);
@@ -478,18 +470,27 @@ export class FastClient {
 	}
 }
 
-/** The first chunk of a stream (undefined for an empty one), leaving the rest unread. */
-async function firstChunk(stream: Readable): Promise<Buffer | undefined> {
-	return await new Promise<Buffer | undefined>((resolve, reject) => {
-		const onReadable = () => {
-			const chunk = stream.read() as Buffer | null;
-			if (chunk === null) return;
+/** How much of a download is looked at for a FAST error before it is treated as a file. */
+const ERROR_PEEK_BYTES = 4096;
+
+/** Reads at least `bytes` (or to the end) from a paused stream and returns them; the rest stays unread. */
+async function peek(stream: Readable, bytes: number): Promise<Buffer> {
+	const chunks: Buffer[] = [];
+	let total = 0;
+	return await new Promise<Buffer>((resolve, reject) => {
+		const finish = () => {
 			cleanup();
-			resolve(chunk);
+			resolve(Buffer.concat(chunks));
 		};
-		const onEnd = () => {
-			cleanup();
-			resolve(undefined);
+		const onReadable = () => {
+			for (let chunk = stream.read() as Buffer | null; chunk !== null; chunk = stream.read() as Buffer | null) {
+				chunks.push(chunk);
+				total += chunk.length;
+				if (total >= bytes) {
+					finish();
+					return;
+				}
+			}
 		};
 		const onError = (error: Error) => {
 			cleanup();
@@ -497,11 +498,11 @@ async function firstChunk(stream: Readable): Promise<Buffer | undefined> {
 		};
 		const cleanup = () => {
 			stream.off('readable', onReadable);
-			stream.off('end', onEnd);
+			stream.off('end', finish);
 			stream.off('error', onError);
 		};
 		stream.on('readable', onReadable);
-		stream.on('end', onEnd);
+		stream.on('end', finish);
 		stream.on('error', onError);
 	});
 }
