@@ -68,6 +68,35 @@ export const outputBinaryProperty: INodeProperties = {
 	hint: 'The name of the output binary field to put the file in',
 };
 
+/** Options shared by the upload operations. */
+export const commentOption: INodeProperties = {
+	displayName: 'Comment',
+	name: 'comment',
+	type: 'string',
+	default: '',
+	description: 'A comment every member of the circuit sees (255 characters at most)',
+};
+
+export const recipientsOption: INodeProperties = {
+	displayName: 'Recipients',
+	name: 'recipients',
+	type: 'string',
+	default: '',
+	placeholder: 'e.g. dgs@mairie.example.fr, elus@mairie.example.fr',
+	description: 'E-mail addresses that receive a link to the signed document, separated by commas (255 characters at most)',
+};
+
+export function annexesOption(description: string): INodeProperties {
+	return {
+		displayName: 'Annexes (Binary Fields)',
+		name: 'annexes',
+		type: 'string',
+		default: '',
+		placeholder: 'e.g. annexe1, annexe2',
+		description,
+	};
+}
+
 /** The SIREN of an item: the node's, else the credential's default, checked (9 digits, Luhn). */
 export function getSiren(ctx: IExecuteFunctions, itemIndex: number, client: FastClient): string {
 	const given = String(ctx.getNodeParameter('siren', itemIndex, '') ?? '').trim();

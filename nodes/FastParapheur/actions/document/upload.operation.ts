@@ -7,7 +7,7 @@ import { appendFile, binaryInputFile, fileSourceProperties, inputFile } from '..
 import { checkEmailList, splitList } from '../../../shared/validation';
 import { zipFiles } from '../../../shared/zip';
 import type { FastClient } from '../../transport';
-import { circuitLocator, getCircuitId, getSiren, optionalText, sirenProperty } from '../common';
+import { annexesOption, circuitLocator, commentOption, getCircuitId, getSiren, optionalText, recipientsOption, sirenProperty } from '../common';
 
 const properties: INodeProperties[] = [
 	sirenProperty,
@@ -29,30 +29,11 @@ const properties: INodeProperties[] = [
 		placeholder: 'Add option',
 		default: {},
 		options: [
-			{
-				displayName: 'Annexes (Binary Fields)',
-				name: 'annexes',
-				type: 'string',
-				default: '',
-				placeholder: 'e.g. annexe1, annexe2',
-				description:
-					'Input binary fields holding annexes, separated by commas. FAST takes them in one ZIP with the main document, named after the main file (&lt;file&gt;.zip).',
-			},
-			{
-				displayName: 'Comment',
-				name: 'comment',
-				type: 'string',
-				default: '',
-				description: 'A comment every member of the circuit sees (255 characters at most)',
-			},
-			{
-				displayName: 'Recipients',
-				name: 'recipients',
-				type: 'string',
-				default: '',
-				placeholder: 'e.g. dgs@mairie.example.fr, elus@mairie.example.fr',
-				description: 'E-mail addresses that receive a link to the signed document, separated by commas (255 characters at most)',
-			},
+			annexesOption(
+				'Input binary fields holding annexes, separated by commas. FAST takes them in one ZIP with the main document, named after the main file (&lt;file&gt;.zip).',
+			),
+			commentOption,
+			recipientsOption,
 		],
 	},
 ];

@@ -7,7 +7,7 @@ import { appendFile, fileSourceProperties, inputFile } from '../../../shared/fil
 import { checkEmailList, InputError } from '../../../shared/validation';
 import { CIRCUIT_TYPE_OPTIONS, STEP_TYPE_OPTIONS, checkSignerCountMatches, otpStepCount, validateCircuit, withOtpMembers } from '../../helpers/circuit';
 import type { FastClient } from '../../transport';
-import { getSiren, optionalText, sirenProperty } from '../common';
+import { annexesOption, commentOption, getSiren, optionalText, recipientsOption, sirenProperty } from '../common';
 import { getOtpSigners, otpSignersProperty, sendOtpInformation } from './otp';
 import { annexFiles } from './upload.operation';
 
@@ -77,14 +77,7 @@ const properties: INodeProperties[] = [
 				placeholder: 'e.g. secretariat@mairie.example.fr',
 				description: 'E-mails of users who may follow and move the document along but neither sign nor approve it, separated by commas',
 			},
-			{
-				displayName: 'Annexes (Binary Fields)',
-				name: 'annexes',
-				type: 'string',
-				default: '',
-				placeholder: 'e.g. annexe1, annexe2',
-				description: 'Input binary fields holding annexes, separated by commas. Every member can read them.',
-			},
+			annexesOption('Input binary fields holding annexes, separated by commas. Every member can read them.'),
 			{
 				displayName: 'CC',
 				name: 'cc',
@@ -92,20 +85,8 @@ const properties: INodeProperties[] = [
 				default: '',
 				description: 'E-mails copied on the message with the signed document, separated by commas',
 			},
-			{
-				displayName: 'Comment',
-				name: 'comment',
-				type: 'string',
-				default: '',
-				description: 'A comment every member of the circuit sees (255 characters at most)',
-			},
-			{
-				displayName: 'Recipients',
-				name: 'recipients',
-				type: 'string',
-				default: '',
-				description: 'E-mail addresses that receive a link to the signed document, separated by commas',
-			},
+			commentOption,
+			recipientsOption,
 		],
 	},
 ];

@@ -5,7 +5,7 @@ import { updateDisplayOptions } from 'n8n-workflow';
 import { appendFile, fileSourceProperties, inputFile } from '../../../shared/files';
 import { checkText, InputError } from '../../../shared/validation';
 import type { FastClient } from '../../transport';
-import { circuitLocator, getCircuitId, getSiren, optionalText, sirenProperty } from '../common';
+import { circuitLocator, commentOption, getCircuitId, getSiren, optionalText, sirenProperty } from '../common';
 import { getOtpSigners, otpSignersProperty, otpXml } from './otp';
 
 const properties: INodeProperties[] = [
@@ -27,13 +27,7 @@ const properties: INodeProperties[] = [
 		placeholder: 'Add option',
 		default: {},
 		options: [
-			{
-				displayName: 'Comment',
-				name: 'comment',
-				type: 'string',
-				default: '',
-				description: 'A comment every member of the circuit sees (255 characters at most)',
-			},
+			commentOption,
 			{
 				displayName: 'Return URL',
 				name: 'referer',
