@@ -23,6 +23,7 @@ import {
 } from '../../nodes/FastParapheur/helpers/states';
 import { InputError } from '../../nodes/shared/validation';
 import { buildMetaDataListXml } from '../../nodes/shared/xml';
+import { describeFastError, readFastError } from '../../nodes/FastParapheur/helpers/errors';
 
 /** The InputError a function throws, to check its message and description together. */
 function inputErrorOf(run: () => unknown): InputError {
@@ -387,5 +388,26 @@ describe('metadata', () => {
 		expect(() => checkMetadataEntries([{ name: 'A', value: '1' }, { name: 'B', value: '2' }, { name: ' A', value: '3' }])).toThrow(
 			"Metadata 3: the name 'A' is already used by metadata 1",
 		);
+	});
+});
+
+describe('FAST error codes in words', () => {
+	it.each([
+		[100, 'Unauthorized', /^The certificate's account is not allowed to work in SIREN 213501232 \(code 100\)$/],
+		[102, 'No refusal comment', /^FAST Parapheur has no refusal comment for document 320073900 \(code 102\)$/],
+		[111, 'Subscriber not found', /^SIREN 213501232 is not a FAST Parapheur subscriber \(code 111\)$/],
+		[117, 'Invalid circuit type', /^FAST Parapheur refused the circuit type \(code 117\)$/],
+		[118, 'Invalid step type: approval', /^FAST Parapheur refused a step type of the circuit \(code 118\)$/],
+		[119, 'Invalid step member: x.y@mairie.fr', /^The circuit member x.y@mairie.fr has no FAST account in SIREN 213501232 \(code 119\)$/],
+		[120, 'Upload doc error', /^FAST Parapheur could not store the document in circuit Délibérations \(code 120\)$/],
+		[121, 'Circuit definition error', /^FAST Parapheur refused the circuit definition \(code 121\)$/],
+		[122, 'The agent cannot be a step member', /^The certificate's account \(the depositor\) cannot be a member of the circuit \(code 122\)$/],
+		[109, 'Something new: odd', /^FAST Parapheur refused to upload the document: odd \(code 109\)$/],
+	])('code %i', (errorCode, developerMessage, message) => {
+		const error = readFastError({ generation: 1, errorCode, developerMessage, userFriendlyMessage: 'Texte' })!;
+		const details = describeFastError(error, { siren: '213501232', documentId: '320073900', circuitId: 'Délibérations', action: 'upload the document' });
+		expect(details.message).toMatch(message);
+		expect(details.code).toBe(String(errorCode));
+		expect(details.description).toContain(`FAST said: Texte — ${developerMessage}`);
 	});
 });
