@@ -3,13 +3,26 @@
  *
  *   ts-node --transpile-only test/emulators/fast/cli.ts [--port N] [--latency MS]
  *       [--auto-advance MS] [--seed-large BYTES] [--errors-with-http-status] [--client-cert-check http]
+ *       [--hash-large-uploads] [--stdin-control]
  *
  * When it listens it prints one JSON line on stdout:
  *   {"url":"https://127.0.0.1:<port>","apiUrl":".../parapheur-ws/rest/v1","pkiDir":"/tmp/...",
  *    "siren":"213501232","largeDocumentId":"3200739xx"}   (largeDocumentId only with --seed-large)
  * pkiDir holds ca.pem, client.pem, client.key, client.enc.key, client.p12, other-client.p12, ...
  * (see pki.ts; passwords: pki.ts). It stays up until SIGTERM or SIGINT, then closes and exits 0.
+ *
+ * --hash-large-uploads: uploads over 16 MB are only hashed, not stored (keepLargeUploads: false);
+ *   they download as synthetic bytes.
+ * --stdin-control: reads one JSON request a line on stdin and answers with one JSON line on stdout:
+ *   {"op":"document","id":"320073904"} -> {"op":"document","id":"...","document":{"id","fileName",
+ *       "contentType","size","sha256"} | null}   (sha256 absent for synthetic content)
+ *   {"op":"seed","size":1048576}        -> {"op":"seed","size":1048576,"id":"..."}  a synthetic
+ *       document (streamed on download), in the signed state, like --seed-large.
+ *   Anything else -> {"error":"..."}. The end of stdin stops nothing.
  */
+import { createInterface } from 'node:readline';
+
+import type { FastEmulator } from '.';
 import { startFastEmulator } from '.';
 import { SAMPLE_CIRCUITS, SAMPLE_SIREN } from './sample';
 
@@ -36,6 +49,51 @@ function numberOption(options: Record<string, string>, name: string): number | u
 	return value;
 }
 
+function seedSynthetic(emulator: FastEmulator, size: number): string {
+	return emulator.seedDocument({
+		siren: SAMPLE_SIREN,
+		circuitId: SAMPLE_CIRCUITS.signature,
+		label: 'Gros documents',
+		fileName: `large-${size}.pdf`,
+		contentType: 'application/pdf',
+		size,
+		states: ['Préparé', 'Envoyé pour signature', 'Signé'],
+	});
+}
+
+/** One --stdin-control request line -> its answer. */
+function control(emulator: FastEmulator, line: string): Record<string, unknown> {
+	let request: { op?: unknown; id?: unknown; size?: unknown };
+	try {
+		request = JSON.parse(line) as typeof request;
+	} catch {
+		return { error: 'not JSON' };
+	}
+	if (request.op === 'document') {
+		const id = String(request.id ?? '');
+		const document = emulator.documents.get(id);
+		return {
+			op: 'document',
+			id,
+			document: document
+				? {
+						id: document.id,
+						fileName: document.fileName,
+						contentType: document.contentType,
+						size: document.size,
+						sha256: document.sha256,
+					}
+				: null,
+		};
+	}
+	if (request.op === 'seed') {
+		const size = Number(request.size);
+		if (!Number.isSafeInteger(size) || size < 0) return { error: 'seed needs a non-negative integer size' };
+		return { op: 'seed', size, id: seedSynthetic(emulator, size) };
+	}
+	return { error: `unknown op ${JSON.stringify(request.op)}` };
+}
+
 async function main(): Promise<void> {
 	const options = parseArguments(process.argv.slice(2));
 	const clientCertCheck = options['client-cert-check'] === 'http' ? 'http' : 'tls';
@@ -45,6 +103,7 @@ async function main(): Promise<void> {
 		autoAdvanceMs: numberOption(options, 'auto-advance'),
 		errorsWithHttpStatus: options['errors-with-http-status'] === 'true',
 		clientCertCheck,
+		keepLargeUploads: options['hash-large-uploads'] !== 'true',
 	});
 	const ready: Record<string, string> = {
 		url: emulator.url,
@@ -53,18 +112,15 @@ async function main(): Promise<void> {
 		siren: SAMPLE_SIREN,
 	};
 	const largeSize = numberOption(options, 'seed-large');
-	if (largeSize !== undefined) {
-		ready.largeDocumentId = emulator.seedDocument({
-			siren: SAMPLE_SIREN,
-			circuitId: SAMPLE_CIRCUITS.signature,
-			label: 'Gros documents',
-			fileName: `large-${largeSize}.pdf`,
-			contentType: 'application/pdf',
-			size: largeSize,
-			states: ['Préparé', 'Envoyé pour signature', 'Signé'],
+	if (largeSize !== undefined) ready.largeDocumentId = seedSynthetic(emulator, largeSize);
+	process.stdout.write(`${JSON.stringify(ready)}\n`);
+	if (options['stdin-control'] === 'true') {
+		const lines = createInterface({ input: process.stdin, crlfDelay: Infinity });
+		lines.on('line', (line) => {
+			if (!line.trim()) return;
+			process.stdout.write(`${JSON.stringify(control(emulator, line))}\n`);
 		});
 	}
-	process.stdout.write(`${JSON.stringify(ready)}\n`);
 
 	let closing = false;
 	const stop = () => {

@@ -64,8 +64,8 @@ export interface TestPki {
 	};
 }
 
-const CLIENT_KEY_PASSPHRASE = 'Cl3-Pr1vee-Test';
-const PFX_PASSWORD = 'P12-Test-n8n!';
+export const CLIENT_KEY_PASSPHRASE = 'Cl3-Pr1vee-Test';
+export const PFX_PASSWORD = 'P12-Test-n8n!';
 
 // Our own configuration, so that the system openssl.cnf plays no part.
 const OPENSSL_CONFIG = (dir: string) => `
