@@ -26,9 +26,9 @@ function toExecutionData(result: ItemResult, itemIndex: number, secrets: readonl
 
 /** Turns whatever an operation threw into the NodeApiError/NodeOperationError n8n shows. */
 export function toNodeError(
-	ctx: IExecuteFunctions,
+	ctx: Pick<IExecuteFunctions, 'getNode'>,
 	error: unknown,
-	itemIndex: number,
+	itemIndex: number | undefined,
 	secrets: readonly string[],
 ): NodeApiError | NodeOperationError {
 	if (error instanceof NodeApiError || error instanceof NodeOperationError) {

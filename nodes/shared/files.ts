@@ -9,10 +9,15 @@ import type { Readable } from 'node:stream';
 import { Transform } from 'node:stream';
 
 import type FormData from 'form-data';
-import type { IBinaryData, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import type { BinaryHelperFunctions, IBinaryData, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import { fileNameWithExtension, mimeTypeFromFileName, parseContentDisposition, sanitizeFileName } from './binary';
 import { InputError } from './validation';
+
+/** What storing a file as n8n binary data needs: an action node's or a polling trigger's context. */
+export interface BinaryOutputContext {
+	helpers: Pick<BinaryHelperFunctions, 'prepareBinaryData'>;
+}
 
 export interface InputFile {
 	content: Readable | Buffer;
@@ -235,7 +240,7 @@ export function appendFile(form: FormData, partName: string, file: InputFile): v
 
 /** Turns a downloaded stream into n8n binary data, with a sanitised name and a MIME type. */
 export async function binaryOutput(
-	ctx: IExecuteFunctions,
+	ctx: BinaryOutputContext,
 	file: { stream: Readable | Buffer; fileName?: string; mimeType?: string },
 	fallbackName: string,
 ): Promise<IBinaryData> {

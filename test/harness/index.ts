@@ -51,6 +51,7 @@ import {
 import { FastParapheurApi } from '../../credentials/FastParapheurApi.credentials';
 import { MaarchCourrierApi } from '../../credentials/MaarchCourrierApi.credentials';
 import { FastParapheur } from '../../nodes/FastParapheur/FastParapheur.node';
+import { FastParapheurTrigger } from '../../nodes/FastParapheur/FastParapheurTrigger.node';
 import { MaarchCourrier } from '../../nodes/MaarchCourrier/MaarchCourrier.node';
 import { TestCredentialsHelper } from './credentials';
 
@@ -137,6 +138,7 @@ class ManualTrigger implements INodeType {
 const nodeClasses: Record<string, INodeType> = {
 	[`${PACKAGE}.maarchCourrier`]: new MaarchCourrier(),
 	[`${PACKAGE}.fastParapheur`]: new FastParapheur(),
+	[`${PACKAGE}.fastParapheurTrigger`]: new FastParapheurTrigger(),
 	[MANUAL_TRIGGER]: new ManualTrigger(),
 };
 

@@ -99,7 +99,12 @@ export function annexesOption(description: string): INodeProperties {
 
 /** The SIREN of an item: the node's, else the credential's default, checked (9 digits, Luhn). */
 export function getSiren(ctx: IExecuteFunctions, itemIndex: number, client: FastClient): string {
-	const given = String(ctx.getNodeParameter('siren', itemIndex, '') ?? '').trim();
+	return resolveSiren(ctx.getNodeParameter('siren', itemIndex, ''), client);
+}
+
+/** A SIREN given to a node (empty: the credential's Default SIREN), checked (9 digits, Luhn). */
+export function resolveSiren(givenValue: unknown, client: FastClient): string {
+	const given = String(givenValue ?? '').trim();
 	const value = given || client.defaultSiren;
 	if (!value) {
 		throw new InputError(

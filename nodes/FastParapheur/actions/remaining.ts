@@ -9,6 +9,7 @@ import { PassThrough } from 'node:stream';
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
+import type { BinaryOutputContext } from '../../shared/files';
 import { binaryOutput } from '../../shared/files';
 import { parseXml } from '../../shared/xml';
 import type { FastClient } from '../transport';
@@ -47,11 +48,11 @@ export async function listRemainingIds(client: FastClient, kind: RemainingKind, 
 
 /** Downloads one file of a list as binary data, with its XML parsed when it is not huge. */
 export async function downloadRemainingFile(
-	ctx: IExecuteFunctions,
+	ctx: BinaryOutputContext,
 	client: FastClient,
 	kind: RemainingKind,
 	documentId: string,
-	itemIndex: number,
+	itemIndex: number | undefined,
 	field: string,
 ): Promise<INodeExecutionData> {
 	const { segment, label, filePrefix } = REMAINING_KINDS[kind];

@@ -198,10 +198,14 @@ export class FastClient {
 			};
 			req.on('socket', (socket) => {
 				const secure = socket as typeof socket & { encrypted?: boolean; authorized?: boolean };
+				// A kept-alive socket is already past its handshake: listening on it again at every
+				// request would pile up listeners that never fire.
 				if ((secure as { _secureEstablished?: boolean })._secureEstablished) handshakeDone = true;
-				socket.once('secureConnect', () => {
-					handshakeDone = true;
-				});
+				else {
+					socket.once('secureConnect', () => {
+						handshakeDone = true;
+					});
+				}
 			});
 			req.setTimeout(settings.timeoutMs, () => {
 				const error: ConnectionError = new Error(`timeout of ${settings.timeoutMs}ms exceeded`);

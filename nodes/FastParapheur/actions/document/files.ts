@@ -119,7 +119,7 @@ export async function downloadCirculationSheet(ctx: IExecuteFunctions, client: F
 }
 
 /** The refusal comment, or null when FAST has none (code 102 is an answer, not an error). */
-export async function fetchRefusalMessage(client: FastClient, documentId: string, itemIndex: number): Promise<string | null> {
+export async function fetchRefusalMessage(client: FastClient, documentId: string, itemIndex?: number): Promise<string | null> {
 	const { text, recovered } = await client.text({
 		method: 'GET',
 		path: `/documents/v2/${documentId}/comments/refusal`,

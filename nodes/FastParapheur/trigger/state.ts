@@ -1,0 +1,241 @@
+/**
+ * What the FAST Parapheur Trigger remembers between polls, and the decisions made from it. Pure
+ * functions: the poll reads the clock once and hands it in, in seconds.
+ *
+ * Everything lives in the node's workflow static data, which n8n saves with the workflow (and
+ * only after a poll that emits, so a change made by a poll that emits nothing may be lost on a
+ * restart: nothing here depends on such a change being kept). The shape stays small — a few
+ * numbers per watched document, never a copy of a history:
+ *
+ *   document events:  { v: 1, documents: { "<id>": { n, t, f?, e? } } }
+ *   list events:      { v: 1, list: "<kind>:<siren>", delivered: { "<id>": <delivered at> } }
+ *
+ * A cursor moves only for what was emitted: a failed read leaves `n` where it was, so the
+ * entries it would have given are emitted by a later poll.
+ */
+import type { IDataObject } from 'n8n-workflow';
+
+import type { HistoryEntry } from '../helpers/history';
+import type { NormalisedState } from '../helpers/states';
+import { isFinalState, lastMeaningfulEntry, normaliseState } from '../helpers/states';
+
+export const STATE_VERSION = 1;
+
+/**
+ * A poll starts on the minute, but the clock of one poll and the next can disagree by a little
+ * (timer drift, a slow start): a document read at 10:00:00.4 must be due again at 10:30:00.1.
+ */
+export const CLOCK_SLACK_SECONDS = 5;
+
+/** A document whose read failed is tried again after 1, 2, 4... minutes, never later than its interval. */
+export const RETRY_BASE_SECONDS = 60;
+
+export const FINAL = 1;
+export const GONE = 2;
+
+/** What the trigger remembers of one watched document. */
+export interface DocumentCursor {
+	/** History entries already handled (emitted, filtered out, or passed over on the first read). Absent until a read succeeded. */
+	n?: number;
+	/** Last read attempt, epoch seconds. */
+	t: number;
+	/** FINAL (1): the last state read was final. GONE (2): the document no longer exists; its `deleted` event was emitted. */
+	f?: typeof FINAL | typeof GONE;
+	/** Consecutive failed reads (absent when the last read succeeded). */
+	e?: number;
+}
+
+export type DocumentCursors = Record<string, DocumentCursor>;
+
+/** What to emit for the entries a document already has when the trigger reads it the first time. */
+export type FirstReadPolicy = 'all' | 'latest' | 'none';
+
+export interface WatchSettings {
+	/** Minimum seconds between two reads of one document's history. */
+	intervalSeconds: number;
+	/** Stop reading a document once its last state is final. */
+	stopWhenFinal: boolean;
+	/** Documents read at most per poll (at least 1). */
+	maxPerPoll: number;
+}
+
+function isCount(value: unknown): value is number {
+	return typeof value === 'number' && Number.isInteger(value) && value >= 0;
+}
+
+/** The document cursors kept in the static data; anything unreadable is dropped (the document is then read afresh). */
+export function readDocumentCursors(staticData: IDataObject): DocumentCursors {
+	const cursors: DocumentCursors = {};
+	if (staticData.v !== STATE_VERSION) return cursors;
+	const stored = staticData.documents;
+	if (!stored || typeof stored !== 'object' || Array.isArray(stored)) return cursors;
+	for (const [id, raw] of Object.entries(stored as IDataObject)) {
+		const value = raw as IDataObject | null;
+		if (!value || typeof value !== 'object' || !isCount(value.t)) continue;
+		const cursor: DocumentCursor = { t: value.t };
+		if (isCount(value.n)) cursor.n = value.n;
+		if (value.f === FINAL || value.f === GONE) cursor.f = value.f;
+		if (isCount(value.e) && value.e > 0) cursor.e = value.e;
+		cursors[id] = cursor;
+	}
+	return cursors;
+}
+
+/** Replaces the static data with the document cursors of the ids still watched. */
+export function writeDocumentCursors(staticData: IDataObject, cursors: DocumentCursors, watched: readonly string[]): void {
+	const documents: Record<string, DocumentCursor> = {};
+	for (const id of watched) if (cursors[id]) documents[id] = cursors[id];
+	for (const key of Object.keys(staticData)) delete staticData[key];
+	staticData.v = STATE_VERSION;
+	staticData.documents = documents as unknown as IDataObject;
+}
+
+/** Seconds to wait after the last read of a document before reading it again. */
+export function waitAfter(cursor: DocumentCursor, intervalSeconds: number): number {
+	if (!cursor.e) return intervalSeconds;
+	return Math.min(intervalSeconds, RETRY_BASE_SECONDS * 2 ** Math.min(cursor.e - 1, 20));
+}
+
+export function isDue(cursor: DocumentCursor | undefined, now: number, settings: WatchSettings): boolean {
+	if (!cursor) return true;
+	if (cursor.f === GONE) return false;
+	if (cursor.f === FINAL && settings.stopWhenFinal) return false;
+	return now - cursor.t >= waitAfter(cursor, settings.intervalSeconds) - CLOCK_SLACK_SECONDS;
+}
+
+/**
+ * The documents to read in this poll: those due, the longest unread first (never read before
+ * anything else), at most `maxPerPoll`. The others wait for a later poll, so a long list is
+ * spread over polls instead of being read all at once.
+ */
+export function selectDue(watched: readonly string[], cursors: DocumentCursors, now: number, settings: WatchSettings): string[] {
+	const due = watched
+		.map((id, order) => ({ id, order, cursor: cursors[id] }))
+		.filter(({ cursor }) => isDue(cursor, now, settings));
+	due.sort((a, b) => (a.cursor?.t ?? -1) - (b.cursor?.t ?? -1) || a.order - b.order);
+	return due.slice(0, Math.max(1, Math.floor(settings.maxPerPoll))).map(({ id }) => id);
+}
+
+/** The index of the first entry to emit when a document is read for the first time. */
+export function firstReadStart(history: readonly HistoryEntry[], policy: FirstReadPolicy): number {
+	if (policy === 'all') return 0;
+	if (policy === 'none') return history.length;
+	const last = lastMeaningfulEntry(history);
+	return last ? history.lastIndexOf(last) : history.length;
+}
+
+export function isFinalHistory(history: readonly HistoryEntry[]): boolean {
+	const last = lastMeaningfulEntry(history);
+	return last ? isFinalState(normaliseState(last.stateName)) : false;
+}
+
+/**
+ * After a successful read: the indexes of the entries that appeared since the last one (oldest
+ * first) and the cursor to keep once they are emitted. FAST only appends to a history; should
+ * one ever be shorter than what was seen, nothing is emitted and the cursor follows it.
+ */
+export function advanceCursor(
+	cursor: DocumentCursor | undefined,
+	history: readonly HistoryEntry[],
+	now: number,
+	policy: FirstReadPolicy,
+): { fresh: number[]; cursor: DocumentCursor } {
+	const start = Math.min(cursor?.n ?? firstReadStart(history, policy), history.length);
+	const fresh: number[] = [];
+	for (let index = start; index < history.length; index++) fresh.push(index);
+	const next: DocumentCursor = { n: history.length, t: now };
+	if (isFinalHistory(history)) next.f = FINAL;
+	return { fresh, cursor: next };
+}
+
+/** After a failed read: the same position, the attempt counted (see `waitAfter`). */
+export function failedCursor(cursor: DocumentCursor | undefined, now: number): DocumentCursor {
+	const next: DocumentCursor = { t: now, e: Math.min((cursor?.e ?? 0) + 1, 1000) };
+	if (cursor?.n !== undefined) next.n = cursor.n;
+	if (cursor?.f === FINAL) next.f = FINAL;
+	return next;
+}
+
+/** After the document was found gone (and its `deleted` event emitted): never read again. */
+export function goneCursor(cursor: DocumentCursor | undefined, now: number): DocumentCursor {
+	return { n: cursor?.n ?? 0, t: now, f: GONE };
+}
+
+/** Whether an entry passes the States filter (an empty filter lets everything through). */
+export function matchesStates(state: NormalisedState, wanted: readonly string[]): boolean {
+	return wanted.length === 0 || wanted.includes(state);
+}
+
+/**
+ * Orders events from several documents oldest first while keeping each document's own order:
+ * an entry's sort key is the latest date seen so far in its document (a missing or unreadable
+ * date takes its predecessor's), and the sort is stable.
+ */
+export function orderOldestFirst<T>(groups: ReadonlyArray<ReadonlyArray<{ date?: string | null; value: T }>>): T[] {
+	const keyed: Array<{ key: number; group: number; position: number; value: T }> = [];
+	groups.forEach((group, groupIndex) => {
+		let key = Number.NEGATIVE_INFINITY;
+		group.forEach((event, position) => {
+			const parsed = event.date ? Date.parse(event.date) : Number.NaN;
+			if (!Number.isNaN(parsed) && parsed > key) key = parsed;
+			keyed.push({ key, group: groupIndex, position, value: event.value });
+		});
+	});
+	keyed.sort((a, b) => a.key - b.key || a.group - b.group || a.position - b.position);
+	return keyed.map(({ value }) => value);
+}
+
+/* ─── Remaining lists ─────────────────────────────────────────────────────────────────────── */
+
+/** Ids delivered, with when, for one list (`<kind>:<siren>`); empty when the static data is for another list. */
+export function readDelivered(staticData: IDataObject, list: string): Record<string, number> {
+	const delivered: Record<string, number> = {};
+	if (staticData.v !== STATE_VERSION || staticData.list !== list) return delivered;
+	const stored = staticData.delivered;
+	if (!stored || typeof stored !== 'object' || Array.isArray(stored)) return delivered;
+	for (const [id, at] of Object.entries(stored as IDataObject)) if (isCount(at)) delivered[id] = at;
+	return delivered;
+}
+
+export function writeDelivered(staticData: IDataObject, list: string, delivered: Record<string, number>): void {
+	for (const key of Object.keys(staticData)) delete staticData[key];
+	staticData.v = STATE_VERSION;
+	staticData.list = list;
+	staticData.delivered = delivered;
+}
+
+/** Numeric ids ascending (FAST hands them out in order: the oldest first). */
+export function compareIds(a: string, b: string): number {
+	return a.length - b.length || (a < b ? -1 : a > b ? 1 : 0);
+}
+
+export interface Delivery {
+	id: string;
+	redelivery: boolean;
+}
+
+/**
+ * What to deliver from a remaining list: ids never delivered, and ids delivered at least
+ * `graceSeconds` ago that are still listed (the workflow did not fetch them: a failed downstream
+ * step must not lose a file). `graceSeconds` 0 turns redelivery off. `kept` is the delivered
+ * record without the ids that left the list (fetched, so done with).
+ */
+export function selectDeliveries(
+	listed: readonly string[],
+	delivered: Record<string, number>,
+	now: number,
+	graceSeconds: number,
+): { deliveries: Delivery[]; kept: Record<string, number> } {
+	const kept: Record<string, number> = {};
+	const deliveries: Delivery[] = [];
+	for (const id of [...new Set(listed)].sort(compareIds)) {
+		const at = delivered[id];
+		if (at === undefined) {
+			deliveries.push({ id, redelivery: false });
+			continue;
+		}
+		kept[id] = at;
+		if (graceSeconds > 0 && now - at >= graceSeconds - CLOCK_SLACK_SECONDS) deliveries.push({ id, redelivery: true });
+	}
+	return { deliveries, kept };
+}
