@@ -9,6 +9,9 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { emulatorCredentials } from '../test/emulators/credentials';
+import { startFastEmulator } from '../test/emulators/fast';
+import type { FastEmulator } from '../test/emulators/fast';
+import { SAMPLE_SIREN } from '../test/emulators/fast/sample';
 import { startMaarchEmulator } from '../test/emulators/maarch';
 import { MAARCH_SAMPLE } from '../test/emulators/maarch/sample';
 import {
@@ -31,6 +34,12 @@ export const OWNER = {
 
 const N8N_PORT = Number(process.env.N8N_PORT ?? 5678);
 const MAARCH_PORT = Number(process.env.MAARCH_PORT ?? 8701);
+const FAST_PORT = Number(process.env.FAST_PORT ?? 8702);
+/**
+ * Uploaded documents move one state along this often: slowly enough to watch them move, fast
+ * enough for the signature story (5 moves; it reads the status every 4 s, 20 times at most).
+ */
+const FAST_ADVANCE_MS = Number(process.env.FAST_ADVANCE_MS ?? 10_000);
 
 /** Creates the owner account on a new instance (a no-op once it exists). */
 export async function setUpOwner(baseUrl: string): Promise<void> {
@@ -53,8 +62,17 @@ async function main() {
 	prepareUserFolder(tarball, userFolder);
 
 	const maarch = await startMaarchEmulator(structuredClone(MAARCH_SAMPLE), MAARCH_PORT);
+	let fast: FastEmulator;
+	try {
+		fast = await startFastEmulator({ port: FAST_PORT, autoAdvanceMs: FAST_ADVANCE_MS });
+	} catch (error) {
+		await maarch.close();
+		throw error;
+	}
 	const env = n8nEnv(install, userFolder, { N8N_PORT: String(N8N_PORT), N8N_LOG_LEVEL: 'info' });
-	await importCredentialsAndExamples(install, env, emulatorCredentials(maarch.url));
+	// The FAST credential carries this process's test PKI (client certificate, CA): the same one
+	// the emulator serves with. A new PKI is made at each start and the credential re-imported.
+	await importCredentialsAndExamples(install, env, emulatorCredentials({ maarchUrl: maarch.url, fast: { url: fast.url, pki: fast.pki } }));
 
 	let n8n: ChildProcess | undefined = startN8n(install, env);
 	let stopped = false;
@@ -65,11 +83,18 @@ async function main() {
 	});
 	const stop = async (code: number) => {
 		if (n8n && !stopped) {
-			n8n.kill('SIGTERM');
-			await new Promise((resolve) => n8n!.once('exit', resolve));
+			const child = n8n;
+			child.kill('SIGTERM');
+			await new Promise((resolve) => {
+				const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
+				child.once('exit', () => {
+					clearTimeout(timer);
+					resolve(undefined);
+				});
+			});
 		}
 		n8n = undefined;
-		await maarch.close();
+		await Promise.all([maarch.close(), fast.close()]);
 		process.exit(code);
 	};
 	process.on('SIGINT', () => void stop(0));
@@ -89,7 +114,10 @@ async function main() {
 n8n ${install.version} is running with n8n-nodes-parapheur: ${baseUrl}
   Sign in:  ${OWNER.email} / ${OWNER.password}
   Examples: Workflows > "Maarch Courrier: ..." (credential "Maarch Courrier (emulator)")
+            Workflows > "FAST Parapheur: ..." (credential "FAST Parapheur (emulator)")
   Maarch Courrier emulator: ${maarch.url} (login ws_n8n)
+  FAST Parapheur emulator:  ${fast.url} (SIREN ${SAMPLE_SIREN}, test client certificate; uploaded
+                            documents move one state along every ${FAST_ADVANCE_MS / 1000} s)
 Ctrl-C stops n8n and the emulators.`);
 }
 

@@ -4,18 +4,28 @@
  *
  *   npm run test:e2e            both lines (1.123.81 on Node 20, 2.41.1 on Node 24)
  *   N8N_LINES=2 npm run test:e2e
+ *   E2E_POLLING=0               skips the polling-trigger check (about a minute per line)
+ *   E2E_EXAMPLES=fast-otp,maarch-departure   runs only the examples whose file name contains one of these
+ *   E2E_SAVE_RUNS=/tmp/runs     writes each run's output (the IRun JSON) there, for reading
+ *
+ * The emulators listen on fixed ports (E2E_MAARCH_PORT 8711, E2E_FAST_PORT 8712), because the
+ * credentials imported into n8n name them; they are started afresh, in this process, for every
+ * example. The FAST emulator's test PKI is made once per process (getTestPki), so the FAST
+ * credential imported at the start keeps matching every restarted emulator. Documents uploaded
+ * to the FAST emulator move one state along every E2E_FAST_ADVANCE_MS (1500 ms).
  */
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import type { IRun } from 'n8n-workflow';
 
 import { emulatorCredentials } from '../test/emulators/credentials';
+import { getTestPki, startFastEmulator } from '../test/emulators/fast';
 import { startMaarchEmulator } from '../test/emulators/maarch';
-import type { MaarchEmulator } from '../test/emulators/maarch';
 import { MAARCH_SAMPLE } from '../test/emulators/maarch/sample';
-import { EXPECTATIONS, contains } from '../test/e2e/expectations';
+import type { Emulators, NodeExpectation } from '../test/e2e/expectations';
+import { EXPECTATIONS, contains, describeExpected } from '../test/e2e/expectations';
 import { FeedEmulator, PROBE_WORKFLOW_ID, probeWorkflow } from '../test/e2e/polling-probe';
 import type { N8nInstall, N8nLine } from './lib/n8n';
 import {
@@ -30,17 +40,23 @@ import {
 } from './lib/n8n';
 
 const MAARCH_PORT = Number(process.env.E2E_MAARCH_PORT ?? 8711);
-
-interface Emulators {
-	maarch: MaarchEmulator;
-}
+const FAST_PORT = Number(process.env.E2E_FAST_PORT ?? 8712);
+const FAST_ADVANCE_MS = Number(process.env.E2E_FAST_ADVANCE_MS ?? 1500);
 
 async function startEmulators(): Promise<Emulators> {
-	return { maarch: await startMaarchEmulator(structuredClone(MAARCH_SAMPLE), MAARCH_PORT) };
+	const maarch = await startMaarchEmulator(structuredClone(MAARCH_SAMPLE), MAARCH_PORT);
+	try {
+		// The seed (FAST_SAMPLE) is copied by the emulator, never mutated.
+		const fast = await startFastEmulator({ port: FAST_PORT, autoAdvanceMs: FAST_ADVANCE_MS });
+		return { maarch, fast };
+	} catch (error) {
+		await maarch.close();
+		throw error;
+	}
 }
 
 async function stopEmulators(emulators: Emulators): Promise<void> {
-	await emulators.maarch.close();
+	await Promise.all([emulators.maarch.close(), emulators.fast.close()]);
 }
 
 /** The IRun JSON that `n8n execute --rawOutput` prints after any log lines. */
@@ -54,6 +70,16 @@ function parseRun(stdout: string): IRun | undefined {
 	}
 }
 
+/** The number of runs a node must have had: exactly (a number) or within bounds. */
+function runCountProblem(node: NodeExpectation, count: number): string | undefined {
+	const wanted = node.runs ?? { min: 1 };
+	const { min, max } = typeof wanted === 'number' ? { min: wanted, max: wanted } : wanted;
+	if ((min === undefined || count >= min) && (max === undefined || count <= max)) return undefined;
+	if (count === 0) return `${node.node}: did not run`;
+	const range = min === max ? `${min}` : `${min ?? 0} to ${max ?? 'any'}`;
+	return `${node.node}: ran ${count} time(s), expected ${range}`;
+}
+
 function check(run: IRun, workflowId: string, emulators: Emulators): string[] {
 	const expectation = EXPECTATIONS[workflowId];
 	if (!expectation) return [`no expectation written for workflow ${workflowId}`];
@@ -61,18 +87,32 @@ function check(run: IRun, workflowId: string, emulators: Emulators): string[] {
 	const runData = run.data.resultData.runData;
 	if (run.data.resultData.error) problems.push(`workflow failed: ${run.data.resultData.error.message}`);
 	for (const node of expectation.nodes) {
-		const task = runData[node.node]?.[0];
+		const tasks = runData[node.node] ?? [];
+		const countProblem = runCountProblem(node, tasks.length);
+		if (countProblem) problems.push(countProblem);
+		if (tasks.length === 0) continue;
+		const runIndex = (node.run ?? 0) < 0 ? tasks.length + (node.run ?? 0) : (node.run ?? 0);
+		const task = tasks[runIndex];
+		const where = `${node.node}${node.run ? ` (run ${runIndex})` : ''}${node.output ? ` (output ${node.output})` : ''}`;
 		if (!task) {
-			problems.push(`${node.node}: did not run`);
+			if (node.items !== undefined) problems.push(`${where}: no such run`);
 			continue;
 		}
-		if (task.error) problems.push(`${node.node}: failed: ${task.error.message}`);
+		if (task.error) problems.push(`${where}: failed: ${task.error.message}`);
+		if (node.items === undefined) continue;
 		const items = task.data?.main?.[node.output ?? 0] ?? [];
-		const where = `${node.node}${node.output ? ` (output ${node.output})` : ''}`;
 		if (items.length !== node.items) problems.push(`${where}: ${items.length} items, expected ${node.items}`);
 		node.json?.forEach((expected, index) => {
 			if (!contains(items[index]?.json, expected)) {
-				problems.push(`${where} item ${index}: ${JSON.stringify(items[index]?.json)} does not contain ${JSON.stringify(expected)}`);
+				problems.push(`${where} item ${index}: ${JSON.stringify(items[index]?.json)} does not contain ${describeExpected(expected)}`);
+			}
+		});
+		node.binary?.forEach((expected, index) => {
+			// `n8n execute --rawOutput` prints binary metadata (and, in memory mode, the data itself).
+			const binary = items[index]?.binary ?? {};
+			const metadata = Object.fromEntries(Object.entries(binary).map(([field, data]) => [field, { ...data, data: undefined }]));
+			if (!contains(binary, expected)) {
+				problems.push(`${where} item ${index}: binary ${JSON.stringify(metadata)} does not contain ${describeExpected(expected)}`);
 			}
 		});
 		node.errors?.forEach((pattern, index) => {
@@ -80,17 +120,36 @@ function check(run: IRun, workflowId: string, emulators: Emulators): string[] {
 			if (!pattern.test(text)) problems.push(`${where} item ${index}: error ${JSON.stringify(text)} does not match ${pattern}`);
 		});
 	}
-	problems.push(...(expectation.state?.(emulators) ?? []));
+	try {
+		problems.push(...(expectation.state?.(emulators) ?? []));
+	} catch (error) {
+		problems.push(`state check failed: ${(error as Error).message}`);
+	}
 	return problems;
+}
+
+/** Examples to run: all, or those named in E2E_EXAMPLES (parts of file names, comma-separated). */
+function selectedExamples(): string[] {
+	const wanted = (process.env.E2E_EXAMPLES ?? '')
+		.split(',')
+		.map((part) => part.trim())
+		.filter(Boolean);
+	return exampleFiles().filter((file) => wanted.length === 0 || wanted.some((part) => file.split('/').pop()!.includes(part)));
 }
 
 async function runLine(install: N8nInstall, tarball: string): Promise<number> {
 	const userFolder = prepareUserFolder(tarball);
 	// n8n execute prints the run at log level info.
 	const env = n8nEnv(install, userFolder, { N8N_LOG_LEVEL: 'info' });
-	await importCredentialsAndExamples(install, env, emulatorCredentials(`http://127.0.0.1:${MAARCH_PORT}`));
+	const credentials = emulatorCredentials({
+		maarchUrl: `http://127.0.0.1:${MAARCH_PORT}`,
+		fast: { url: `https://127.0.0.1:${FAST_PORT}`, pki: getTestPki() },
+	});
+	await importCredentialsAndExamples(install, env, credentials);
+	const saveRuns = process.env.E2E_SAVE_RUNS;
+	if (saveRuns) mkdirSync(saveRuns, { recursive: true });
 	let failures = 0;
-	for (const file of exampleFiles()) {
+	for (const file of selectedExamples()) {
 		const workflow = JSON.parse(readFileSync(file, 'utf8')) as { id: string; name: string };
 		const name = file.split('/').pop()!.replace(/\.json$/, '');
 		const emulators = await startEmulators();
@@ -99,6 +158,7 @@ async function runLine(install: N8nInstall, tarball: string): Promise<number> {
 		try {
 			const result = await n8nCommand(install, env, ['execute', `--id=${workflow.id}`, '--rawOutput']);
 			const run = parseRun(result.stdout);
+			if (saveRuns) writeFileSync(join(saveRuns, `${install.line}-${name}.json`), run ? JSON.stringify(run, null, 2) : result.stdout + result.stderr);
 			problems = run
 				? check(run, workflow.id, emulators)
 				: [`no run data (exit ${result.code}): ${(result.stderr || result.stdout).slice(-2000)}`];

@@ -6,7 +6,8 @@ import { join } from 'node:path';
 
 import type { ICredentialType, INodeProperties, INodeType } from 'n8n-workflow';
 
-import { emulatorCredentials } from './emulators/credentials';
+import { EXPECTATIONS } from './e2e/expectations';
+import { EMULATOR_CREDENTIALS } from './emulators/credentials';
 
 const root = join(__dirname, '..');
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -20,6 +21,16 @@ const pkg = require(join(root, 'package.json')) as {
 };
 
 const SPEC_OPERATIONS: Record<string, Record<string, string[]>> = {
+	fastParapheur: {
+		document: [
+			'upload', 'uploadOnDemand', 'uploadOtp', 'download', 'getCirculationSheet', 'getHistory', 'getStatus',
+			'getResult', 'setMetadata', 'setOtpInformation', 'getRefusalMessage', 'getOtpUrl', 'delete',
+		],
+		acknowledgement: ['listRemaining', 'download'],
+		pesRetour: ['listRemaining', 'download'],
+		chorus: ['listRemaining', 'download'],
+		user: ['export', 'synchronize'],
+	},
 	maarchCourrier: {
 		user: [
 			'create', 'get', 'getMany', 'update', 'delete', 'addToGroup', 'removeFromGroup', 'addToEntity',
@@ -49,16 +60,33 @@ describe('the package as n8n sees it', () => {
 		}
 	});
 
-	test.each(pkg.n8n.nodes)('%s has every operation of the spec, is usable as a tool, and has both icons', (file) => {
-		const node = load<INodeType>(file);
-		const { description } = node;
-		expect(description.usableAsTool).toBe(true);
+	const actionNodes = pkg.n8n.nodes.filter((file) => !file.endsWith('Trigger.node.js'));
+	const triggerNodes = pkg.n8n.nodes.filter((file) => file.endsWith('Trigger.node.js'));
+
+	function expectIconsAndCodex(file: string, description: INodeType['description']): void {
 		const icon = description.icon as { light: string; dark: string };
 		for (const variant of [icon.light, icon.dark]) {
 			expect(variant).toMatch(/^file:.+\.svg$/);
 			expect(existsSync(join(root, file, '..', variant.slice(5)))).toBe(true);
 		}
 		expect(existsSync(join(root, file.replace(/\.js$/, '.json')))).toBe(true);
+	}
+
+	test.each(triggerNodes)('%s is a polling trigger, not a tool, with the events of the spec and both icons', (file) => {
+		const { description } = load<INodeType>(file);
+		expect(description.polling).toBe(true);
+		expect(description.usableAsTool).toBeUndefined();
+		expect(description.inputs).toEqual([]);
+		expectIconsAndCodex(file, description);
+		const events = (description.properties.find((p) => p.name === 'event')!.options as Array<{ value: string }>).map((o) => o.value);
+		expect(events.sort()).toEqual(['documentStateChanged', 'newAcknowledgement', 'newChorus', 'newPesRetour']);
+	});
+
+	test.each(actionNodes)('%s has every operation of the spec, is usable as a tool, and has both icons', (file) => {
+		const node = load<INodeType>(file);
+		const { description } = node;
+		expect(description.usableAsTool).toBe(true);
+		expectIconsAndCodex(file, description);
 		const expected = SPEC_OPERATIONS[description.name];
 		expect(expected).toBeDefined();
 		const resources = (description.properties.find((p) => p.name === 'resource')!.options as Array<{ value: string }>).map((o) => o.value);
@@ -74,7 +102,16 @@ describe('the package as n8n sees it', () => {
 
 	test.each(pkg.n8n.credentials)('%s has a test and its icons', (file) => {
 		const credential = load<ICredentialType>(file);
-		expect(credential.test).toBeDefined();
+		// A declarative `test`, or a node's `credentialTest` method named by `testedBy` (FAST: the
+		// client certificate must be sent by the node itself, see credentials/FastParapheurApi).
+		const nodeTests = pkg.n8n.nodes
+			.map((nodeFile) => load<INodeType>(nodeFile))
+			.flatMap((node) =>
+				(node.description.credentials ?? [])
+					.filter((entry) => entry.name === credential.name && typeof entry.testedBy === 'string')
+					.map((entry) => (node.methods?.credentialTest as Record<string, unknown> | undefined)?.[entry.testedBy as string]),
+			);
+		expect(credential.test !== undefined || nodeTests.some((test) => typeof test === 'function')).toBe(true);
 		const icon = credential.icon as { light: string; dark: string };
 		expect(existsSync(join(root, file, '..', icon.light.slice(5)))).toBe(true);
 		expect(existsSync(join(root, file, '..', icon.dark.slice(5)))).toBe(true);
@@ -86,7 +123,7 @@ describe('the examples', () => {
 		.filter((name) => name.endsWith('.json'))
 		.map((name) => JSON.parse(readFileSync(join(root, 'examples', name), 'utf8')) as {
 			id: string;
-			nodes: Array<{ type: string; parameters: Record<string, unknown>; credentials?: Record<string, { id: string }> }>;
+			nodes: Array<{ type: string; parameters: Record<string, unknown>; credentials?: Record<string, { id: string; name: string }> }>;
 		});
 
 	test('use every operation of every node at least once', () => {
@@ -105,12 +142,20 @@ describe('the examples', () => {
 		expect(missing).toEqual([]);
 	});
 
+	test('each have a unique ID and an end-to-end expectation (test/e2e/expectations.ts)', () => {
+		const ids = examples.map((example) => example.id);
+		expect(new Set(ids).size).toBe(ids.length);
+		expect(ids.filter((id) => !EXPECTATIONS[id])).toEqual([]);
+		expect(Object.keys(EXPECTATIONS).filter((id) => !ids.includes(id))).toEqual([]);
+	});
+
 	test('have importable IDs and use the emulator credentials', () => {
-		const emulatorIds = emulatorCredentials('http://127.0.0.1').map((credential) => credential.id);
+		const emulator = EMULATOR_CREDENTIALS as Record<string, { id: string; name: string }>;
 		for (const example of examples) {
 			expect(example.id).toMatch(/^[A-Za-z0-9]{16}$/);
 			for (const node of example.nodes.filter((entry) => entry.type.startsWith(`${pkg.name}.`))) {
-				for (const credential of Object.values(node.credentials ?? {})) expect(emulatorIds).toContain(credential.id);
+				expect(Object.keys(node.credentials ?? {})).toHaveLength(1);
+				for (const [type, credential] of Object.entries(node.credentials ?? {})) expect(credential).toEqual(emulator[type]);
 			}
 		}
 	});
