@@ -197,15 +197,10 @@ export class FastClient {
 				reject(error);
 			};
 			req.on('socket', (socket) => {
-				const secure = socket as typeof socket & { encrypted?: boolean; authorized?: boolean };
-				// A kept-alive socket is already past its handshake: listening on it again at every
-				// request would pile up listeners that never fire.
-				if ((secure as { _secureEstablished?: boolean })._secureEstablished) handshakeDone = true;
-				else {
-					socket.once('secureConnect', () => {
-						handshakeDone = true;
-					});
-				}
+				// A kept-alive socket is already past its handshake (and listening on it again at
+				// every request would pile up listeners that never fire).
+				if (req.reusedSocket) handshakeDone = true;
+				else socket.once('secureConnect', () => (handshakeDone = true));
 			});
 			req.setTimeout(settings.timeoutMs, () => {
 				const error: ConnectionError = new Error(`timeout of ${settings.timeoutMs}ms exceeded`);
