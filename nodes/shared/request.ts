@@ -14,6 +14,7 @@ import type {
 	IPollFunctions,
 } from 'n8n-workflow';
 
+import type FormData from 'form-data';
 import type { ErrorDetails } from './errors';
 import { sleepWithAbort } from 'n8n-workflow';
 
@@ -95,6 +96,13 @@ export interface ApiRequest {
 	url: string;
 	qs?: IDataObject;
 	body?: IDataObject | IDataObject[] | string;
+	/**
+	 * A multipart body (the `form-data` package) of in-memory parts, sent instead of `body`. It is
+	 * serialised once to a buffer with its own Content-Type (boundary), so a retry sends the same
+	 * bytes again and n8n's own `instanceof FormData` check (against its copy of the package) does
+	 * not matter.
+	 */
+	multipart?: FormData;
 	headers?: IDataObject;
 	/** Defaults to true for GET, HEAD, PUT, DELETE: only those are retried. */
 	idempotent?: boolean;
@@ -267,14 +275,21 @@ export async function sendRequest(ctx: RequestContext, vendor: Vendor, request: 
 	const settings = request.settings ?? DEFAULT_REQUEST_SETTINGS;
 	const node = ctx.getNode();
 	const signal = 'getExecutionCancelSignal' in ctx ? ctx.getExecutionCancelSignal() : undefined;
+	const multipart = request.multipart
+		? { body: request.multipart.getBuffer(), headers: request.multipart.getHeaders() as IDataObject }
+		: undefined;
 	for (let attempt = 0; ; attempt++) {
 		const options: IHttpRequestOptions = {
 			method: request.method,
 			url: request.url,
 			qs: request.qs,
-			body: request.body,
-			headers: { Accept: 'application/json', ...(request.headers ?? {}) },
-			json: typeof request.body === 'object',
+			body: multipart ? multipart.body : request.body,
+			headers: {
+				Accept: 'application/json',
+				...(request.headers ?? {}),
+				...(multipart ? { ...multipart.headers, 'content-length': String(multipart.body.length) } : {}),
+			},
+			json: multipart ? false : typeof request.body === 'object',
 			encoding: 'text',
 			timeout: settings.timeoutMs,
 			returnFullResponse: true,

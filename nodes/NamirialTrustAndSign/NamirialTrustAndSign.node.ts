@@ -1,0 +1,39 @@
+import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
+import { NodeConnectionTypes } from 'n8n-workflow';
+
+import { requestOptionsProperty } from '../shared/request';
+import { router } from './actions/router';
+import * as operator from './actions/operator/Operator.resource';
+
+export class NamirialTrustAndSign implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'Namirial Trust and Sign',
+		name: 'namirialTrustAndSign',
+		icon: { light: 'file:namirialTrustAndSign.svg', dark: 'file:namirialTrustAndSign.dark.svg' },
+		group: ['transform'],
+		version: 1,
+		subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',
+		description: 'Create, update, delete and bind Trust and Sign operators, one by one or in CSV batches',
+		defaults: { name: 'Namirial Trust and Sign' },
+		usableAsTool: true,
+		inputs: [NodeConnectionTypes.Main],
+		outputs: [NodeConnectionTypes.Main],
+		credentials: [{ name: 'namirialTrustAndSignApi', required: true }],
+		properties: [
+			{
+				displayName: 'Resource',
+				name: 'resource',
+				type: 'options',
+				noDataExpression: true,
+				options: [{ name: 'Operator', value: 'operator' }],
+				default: 'operator',
+			},
+			...operator.description,
+			requestOptionsProperty,
+		],
+	};
+
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		return await router.call(this);
+	}
+}
