@@ -4,11 +4,12 @@
  *
  *   npm run test:e2e            both lines (1.123.81 on Node 20, 2.41.1 on Node 24)
  *   N8N_LINES=2 npm run test:e2e
- *   E2E_POLLING=0               skips the polling-trigger check (about a minute per line)
+ *   E2E_POLLING=0               skips the FAST Parapheur Trigger check in an active workflow (about
+ *                               2 minutes per line: n8n polls once a minute)
  *   E2E_EXAMPLES=fast-otp,maarch-departure   runs only the examples whose file name contains one of these
  *   E2E_SAVE_RUNS=/tmp/runs     writes each run's output (the IRun JSON) there, for reading
  *
- * The emulators listen on fixed ports (E2E_MAARCH_PORT 8711, E2E_FAST_PORT 8712), because the
+ * The emulators listen on fixed ports (E2E_MAARCH_PORT 8711, E2E_FAST_PORT 8712, E2E_NAMIRIAL_PORT 8713, E2E_FLOWERDOCS_PORT 8714), because the
  * credentials imported into n8n name them; they are started afresh, in this process, for every
  * example. The FAST emulator's test PKI is made once per process (getTestPki), so the FAST
  * credential imported at the start keeps matching every restarted emulator. Documents uploaded
@@ -24,9 +25,14 @@ import { emulatorCredentials } from '../test/emulators/credentials';
 import { getTestPki, startFastEmulator } from '../test/emulators/fast';
 import { startMaarchEmulator } from '../test/emulators/maarch';
 import { MAARCH_SAMPLE } from '../test/emulators/maarch/sample';
+import { startNamirialEmulator } from '../test/emulators/namirial';
+import { NAMIRIAL_SAMPLE } from '../test/emulators/namirial/sample';
+import { startFlowerDocsEmulator } from '../test/emulators/flowerdocs';
+import { FLOWERDOCS_SAMPLE } from '../test/emulators/flowerdocs/sample';
 import type { Emulators, NodeExpectation } from '../test/e2e/expectations';
 import { EXPECTATIONS, contains, describeExpected } from '../test/e2e/expectations';
-import { FeedEmulator, PROBE_WORKFLOW_ID, probeWorkflow } from '../test/e2e/polling-probe';
+import type { TriggerCheckResult } from '../test/e2e/fast-trigger';
+import { FastTriggerCheck, TRIGGER_WORKFLOW_ID } from '../test/e2e/fast-trigger';
 import type { N8nInstall, N8nLine } from './lib/n8n';
 import {
 	checkActiveWorkflow,
@@ -41,6 +47,8 @@ import {
 
 const MAARCH_PORT = Number(process.env.E2E_MAARCH_PORT ?? 8711);
 const FAST_PORT = Number(process.env.E2E_FAST_PORT ?? 8712);
+const NAMIRIAL_PORT = Number(process.env.E2E_NAMIRIAL_PORT ?? 8713);
+const FLOWERDOCS_PORT = Number(process.env.E2E_FLOWERDOCS_PORT ?? 8714);
 const FAST_ADVANCE_MS = Number(process.env.E2E_FAST_ADVANCE_MS ?? 1500);
 
 async function startEmulators(): Promise<Emulators> {
@@ -48,7 +56,16 @@ async function startEmulators(): Promise<Emulators> {
 	try {
 		// The seed (FAST_SAMPLE) is copied by the emulator, never mutated.
 		const fast = await startFastEmulator({ port: FAST_PORT, autoAdvanceMs: FAST_ADVANCE_MS });
-		return { maarch, fast };
+		const namirial = await startNamirialEmulator(structuredClone(NAMIRIAL_SAMPLE), NAMIRIAL_PORT).catch(async (error: Error) => {
+			await fast.close();
+			throw error;
+		});
+		// Tokens are revoked after 3 requests, as by a restart of Core: the node must log in again once.
+		const flowerdocs = await startFlowerDocsEmulator({ ...structuredClone(FLOWERDOCS_SAMPLE), revokeTokensAfter: 3 }, FLOWERDOCS_PORT).catch(async (error: Error) => {
+			await Promise.all([fast.close(), namirial.close()]);
+			throw error;
+		});
+		return { maarch, fast, namirial, flowerdocs };
 	} catch (error) {
 		await maarch.close();
 		throw error;
@@ -56,7 +73,7 @@ async function startEmulators(): Promise<Emulators> {
 }
 
 async function stopEmulators(emulators: Emulators): Promise<void> {
-	await Promise.all([emulators.maarch.close(), emulators.fast.close()]);
+	await Promise.all([emulators.maarch.close(), emulators.fast.close(), emulators.namirial.close(), emulators.flowerdocs.close()]);
 }
 
 /** The IRun JSON that `n8n execute --rawOutput` prints after any log lines. */
@@ -144,6 +161,8 @@ async function runLine(install: N8nInstall, tarball: string): Promise<number> {
 	const credentials = emulatorCredentials({
 		maarchUrl: `http://127.0.0.1:${MAARCH_PORT}`,
 		fast: { url: `https://127.0.0.1:${FAST_PORT}`, pki: getTestPki() },
+		namirialUrl: `http://127.0.0.1:${NAMIRIAL_PORT}`,
+		flowerdocsUrl: `http://127.0.0.1:${FLOWERDOCS_PORT}/core`,
 	});
 	await importCredentialsAndExamples(install, env, credentials);
 	const saveRuns = process.env.E2E_SAVE_RUNS;
@@ -173,38 +192,47 @@ async function runLine(install: N8nInstall, tarball: string): Promise<number> {
 	return failures + (process.env.E2E_POLLING === '0' ? 0 : await checkPolling(install, env));
 }
 
-/** An active workflow with a polling trigger picks up a change made on an emulator. */
+/**
+ * The FAST Parapheur Trigger in a running n8n (test/e2e/fast-trigger.ts): an active workflow whose
+ * triggers watch two emulator documents and the acknowledgement list emits exactly the changes
+ * made on the emulator between its polls, each once.
+ */
 async function checkPolling(install: N8nInstall, env: NodeJS.ProcessEnv): Promise<number> {
-	const feed = new FeedEmulator();
-	const feedUrl = await feed.server.start();
-	const file = join(mkdtempSync(join(tmpdir(), 'n8n-parapheur-probe-')), 'probe.json');
-	writeFileSync(file, JSON.stringify(probeWorkflow(feedUrl)));
+	const check = new FastTriggerCheck();
 	try {
+		await check.start(FAST_PORT);
+		const file = join(mkdtempSync(join(tmpdir(), 'n8n-parapheur-trigger-')), 'trigger.json');
+		writeFileSync(file, JSON.stringify(check.workflow()));
 		const imported = await n8nCommand(install, env, ['import:workflow', `--input=${file}`]);
-		if (imported.code !== 0) throw new Error(`n8n import:workflow failed:\n${imported.stderr}`);
-		const result = await checkActiveWorkflow(install, env, PROBE_WORKFLOW_ID, {
+		if (imported.code !== 0) throw new Error(`n8n import:workflow failed:\n${imported.stderr}\n${imported.stdout}`);
+		// n8n polls once at activation, then once a minute: two more polls after the first.
+		const timeoutMs = 200_000;
+		let running: Promise<TriggerCheckResult[]> | undefined;
+		let results: TriggerCheckResult[] | undefined;
+		const result = await checkActiveWorkflow(install, env, TRIGGER_WORKFLOW_ID, {
 			port: Number(process.env.E2E_N8N_PORT ?? 5688),
-			// n8n polls at most once a minute.
-			timeoutMs: 150_000,
-			// The trigger's first poll records what is already there; the change comes after it.
-			change: async () => {
-				const deadline = Date.now() + 90_000;
-				while (feed.server.requests('GET').length === 0 && Date.now() < deadline) {
-					await new Promise((resolve) => setTimeout(resolve, 250));
-				}
-				feed.addEntry('New entry');
+			timeoutMs,
+			change: () => {
+				running = check
+					.run(timeoutMs)
+					.catch((error: Error) => [{ name: 'trigger check', ok: false, problems: [`the check failed: ${error.message}`] }]);
+				void running.then((value) => (results = value));
 			},
-			done: () => feed.received().includes('New entry'),
+			done: () => results !== undefined,
 		});
-		const name = 'polling trigger picks up an emulator change';
-		console.log(`${result.ok ? 'PASS' : 'FAIL'}  n8n ${install.version.padEnd(9)} ${name.padEnd(40)} ${result.seconds.toFixed(1)} s`);
-		if (!result.ok) {
-			console.log(`      the workflow called back with: ${JSON.stringify(feed.received())}; feed read ${feed.server.requests('GET').length} times`);
-			console.log(result.output.split('\n').slice(-30).map((line) => `      | ${line}`).join('\n'));
+		check.stop();
+		results ??= await running;
+		let failures = 0;
+		for (const { name, ok, seconds, problems } of results ?? [{ name: 'trigger check', ok: false, problems: ['did not run'] }]) {
+			const time = (seconds ?? result.seconds).toFixed(1);
+			console.log(`${ok ? 'PASS' : 'FAIL'}  n8n ${install.version.padEnd(9)} ${name.padEnd(40)} ${time} s`);
+			for (const problem of problems) console.log(`      ${problem}`);
+			if (!ok) failures++;
 		}
-		return result.ok ? 0 : 1;
+		if (failures) console.log(result.output.split('\n').slice(-40).map((line) => `      | ${line}`).join('\n'));
+		return failures;
 	} finally {
-		await feed.server.close();
+		await check.close();
 	}
 }
 

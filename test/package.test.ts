@@ -38,6 +38,12 @@ const SPEC_OPERATIONS: Record<string, Record<string, string[]>> = {
 			'getMaarchParapheurStatus',
 		],
 	},
+	namirialTrustAndSign: {
+		operator: ['getMany', 'create', 'update', 'delete', 'bindProducts', 'bindGroups', 'createBatch', 'updateBatch', 'deleteBatch'],
+	},
+	flowerDocs: {
+		user: ['create', 'get', 'update', 'changePassword', 'search', 'delete'],
+	},
 };
 
 function load<T>(relative: string): T {

@@ -5,6 +5,7 @@
  * NodeApiError with secrets redacted.
  */
 import type {
+	IAdditionalCredentialOptions,
 	IDataObject,
 	IExecuteFunctions,
 	IHttpRequestMethods,
@@ -118,6 +119,11 @@ export interface ApiRequest {
 	recover?: (failure: HttpFailure) => { value: unknown } | undefined;
 	/** Turns an error response into a message for this call; undefined falls back to the generic one. */
 	describeError?: (failure: HttpFailure) => ErrorDetails | undefined;
+	/**
+	 * Passed to `httpRequestWithAuthentication` (e.g. `credentialsDecrypted` with an emptied
+	 * expirable field, which makes n8n log in again: see the FlowerDocs transport).
+	 */
+	credentialOptions?: IAdditionalCredentialOptions;
 }
 
 export interface ApiResponse {
@@ -302,6 +308,7 @@ export async function sendRequest(ctx: RequestContext, vendor: Vendor, request: 
 				ctx as IExecuteFunctions,
 				vendor.credentialType,
 				options,
+				request.credentialOptions,
 			);
 		} catch (error) {
 			if (signal?.aborted) {

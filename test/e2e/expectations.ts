@@ -4,12 +4,16 @@
  * where expected, and the emulator's state afterwards.
  */
 import type { FastEmulator } from '../emulators/fast';
+import type { FlowerDocsEmulator } from '../emulators/flowerdocs';
 import type { MaarchEmulator } from '../emulators/maarch';
+import type { NamirialEmulator } from '../emulators/namirial';
 
 /** The emulators an example runs against (started afresh for each example). */
 export interface Emulators {
 	maarch: MaarchEmulator;
 	fast: FastEmulator;
+	namirial: NamirialEmulator;
+	flowerdocs: FlowerDocsEmulator;
 }
 
 export interface NodeExpectation {
@@ -43,6 +47,79 @@ export interface ExampleExpectation {
 }
 
 export const EXPECTATIONS: Record<string, ExampleExpectation> = {
+	NamirialBatch001: {
+		nodes: [
+			{
+				node: 'Create operators in batch',
+				items: 3,
+				json: [
+					{ action: 'create', email: 'camille.leroy@agence.example.fr', lastName: 'Leroy, épouse Martin', success: true },
+					{ action: 'create', email: 'noel.oconnor@agence.example.fr', firstName: 'Noël "Nono"', success: true },
+					{ action: 'create', email: 'zoe.muller@agence.example.fr', success: true },
+				],
+			},
+			{
+				node: 'Create operators in batch',
+				output: 1,
+				items: 1,
+				errors: [/^Trust and Sign rejected operator john3\.d@@@namirial\.com: Invalid parameter 'email' format \(Invalid email format\) \(code 1005\)$/],
+			},
+			{ node: 'Rejected rows', items: 1 },
+			{
+				node: 'Send them e-mail reports, in batch',
+				items: 3,
+				json: [
+					{ action: 'update', email: 'camille.leroy@agence.example.fr', reportTypes: ['ACTIVITY', 'EMAIL'], success: true },
+					{ action: 'update', email: 'noel.oconnor@agence.example.fr', success: true },
+					{ action: 'update', email: 'zoe.muller@agence.example.fr', success: true },
+				],
+			},
+			{ node: 'List operators', items: 6 },
+		],
+		state: ({ namirial }) => {
+			const problems: string[] = [];
+			// Create: batch size 2, four rows in two CSV requests; update: the default size, one request.
+			const sizes = namirial.batches.map((batch) => `${batch.action}:${batch.rows.length}`).join(',');
+			if (sizes !== 'create:2,create:2,update:3') problems.push(`batches sent: ${sizes}`);
+			const camille = namirial.operator('camille.leroy@agence.example.fr');
+			if (camille?.lastName !== 'Leroy, épouse Martin' || camille.groupsLabel.join('|') !== 'DEFAULT|Agence Nord') {
+				problems.push(`camille.leroy: ${JSON.stringify(camille)}`);
+			}
+			if (namirial.operator('noel.oconnor@agence.example.fr')?.firstName !== 'Noël "Nono"') problems.push('noel.oconnor has the wrong first name');
+			const zoe = namirial.operator('zoe.muller@agence.example.fr');
+			if (zoe?.reportTypes.join('|') !== 'ACTIVITY|EMAIL' || zoe.externalId !== 'HR-104') problems.push(`zoe.muller: ${JSON.stringify(zoe)}`);
+			return problems;
+		},
+	},
+	NamirialSteps001: {
+		nodes: [
+			{ node: 'Create operator', items: 1, json: [{ email: 'lucie.bernard@agence.example.fr', created: true }] },
+			{ node: 'Give access to products P1 and P2', items: 1, json: [{ productsPublicId: ['P1', 'P2'] }] },
+			{ node: 'Give access to two groups', items: 1, json: [{ groupsLabel: ['DEFAULT', 'Agence Nord'] }] },
+			{ node: 'Promote to administrator', items: 1, json: [{ authorizations: ['VALIDATION', 'ADMINISTRATION'], updated: true }] },
+			{ node: 'Delete operator', items: 1, json: [{ email: 'lucie.bernard@agence.example.fr', deleted: true }] },
+			{
+				node: 'Delete leavers in batch',
+				items: 2,
+				json: [
+					{ action: 'delete', email: 'jeanne.martin@agence.example.fr', success: true },
+					{ action: 'delete', email: 'paul.durand@agence.example.fr', success: true },
+				],
+			},
+			{ node: 'List operators, inactive included', items: 5 },
+		],
+		state: ({ namirial }) => {
+			const lucie = namirial.operators.get('lucie.bernard@agence.example.fr');
+			const problems: string[] = [];
+			if (lucie?.state !== 'DELETE' || lucie.externalId !== 'HR-201-A' || lucie.productsPublicId.join('|') !== 'P1|P2') {
+				problems.push(`lucie.bernard: ${JSON.stringify(lucie)}`);
+			}
+			for (const email of ['jeanne.martin@agence.example.fr', 'paul.durand@agence.example.fr']) {
+				if (namirial.operators.get(email)?.state !== 'DELETE') problems.push(`${email} was not deleted`);
+			}
+			return problems;
+		},
+	},
 	MaarchProvision1: {
 		nodes: [
 			{
@@ -375,6 +452,79 @@ export const EXPECTATIONS: Record<string, ExampleExpectation> = {
 			const problems: string[] = [];
 			if (fast.documents.has('320073903')) problems.push('the prepared document 320073903 is still there');
 			if (!fast.documents.has('320073900')) problems.push('the signed document 320073900 was deleted');
+			return problems;
+		},
+	},
+	// ─── FlowerDocs ─────────────────────────────────────────────────────────────────────────────
+	// Fresh emulator per example (FLOWERDOCS_SAMPLE: n8n, bbain, hlenoir, ccordy), which revokes
+	// its tokens after 3 requests (scripts/e2e.ts), as a restart of FlowerDocs Core would.
+	FlowerDocsUsers1: {
+		nodes: [
+			{
+				node: 'Create user',
+				items: 1,
+				json: [{ id: 'cbernard', displayName: 'Claire Bernard', profiles: ['AllUsers'], groups: ['DRH'], credentialsExpired: true }],
+			},
+			{
+				node: 'Add profile eEnvelope and site',
+				items: 1,
+				json: [
+					{
+						id: 'cbernard',
+						profiles: ['AllUsers', 'eEnvelope'],
+						groups: ['DRH'],
+						attributes: [
+							{ name: 'service', values: ['Ressources humaines'] },
+							{ name: 'site', values: ['Hôtel de ville'] },
+						],
+					},
+				],
+			},
+			{ node: 'Change password', items: 1, json: [{ id: 'cbernard', passwordChanged: true }] },
+			{ node: 'Get Claire and Barbara', items: 2, json: [{ id: 'cbernard', mail: 'claire.bernard@mairie.example.fr' }, { id: 'bbain', profiles: ['AllUsers'] }] },
+			{ node: 'Search users named Bain or Bernard', items: 2, json: [{ id: 'bbain' }, { id: 'cbernard' }] },
+			{ node: 'Delete Claire', items: 1, json: [{ id: 'cbernard', deleted: true }] },
+		],
+		state: ({ flowerdocs }) => {
+			const problems: string[] = [];
+			if (flowerdocs.users.has('cbernard')) problems.push('cbernard was not deleted');
+			// n8n stored the token after the first login and reused it; the revocation after 3 requests
+			// cost one 401, one new login (stored in turn) and one retry: 2 logins for 8 requests.
+			if (flowerdocs.logins.length !== 2) problems.push(`${flowerdocs.logins.length} logins, expected 2`);
+			const calls = flowerdocs.log.filter((entry) => !entry.path.endsWith('/rest/authentication'));
+			const refused = calls.filter((entry) => entry.path.endsWith('/password')).length;
+			if (calls.length !== 8 || refused !== 2) problems.push(`requests: ${calls.map((entry) => `${entry.method} ${entry.path}`).join(', ')}`);
+			if (new Set(calls.slice(4).map((entry) => entry.headers.token)).size !== 1) problems.push('the renewed token was not reused');
+			if (calls.some((entry) => !entry.headers.token)) problems.push('a request was sent without the token header');
+			if (flowerdocs.log.some((entry) => entry.path.endsWith('/'))) problems.push('a request path ends with a slash');
+			return problems;
+		},
+	},
+
+	// ─── Several products ───────────────────────────────────────────────────────────────────────
+	ProvisionThree01: {
+		nodes: [
+			{ node: 'Create in Maarch Courrier', items: 2, json: [{ user_id: 'lgarnier', status: 'OK' }, { user_id: 'tmoreau', firstname: 'Théo' }] },
+			{ node: 'Create in FlowerDocs', items: 2, json: [{ id: 'lgarnier', displayName: 'Louise Garnier' }, { id: 'tmoreau', profiles: ['AllUsers', 'eEnvelope'] }] },
+			{
+				node: 'Create in Trust and Sign',
+				items: 2,
+				json: [
+					{ email: 'louise.garnier@mairie.example.fr', externalId: 'lgarnier', created: true },
+					{ email: 'theo.moreau@mairie.example.fr', firstName: 'Théo', created: true },
+				],
+			},
+		],
+		state: ({ maarch, flowerdocs, namirial }) => {
+			const problems: string[] = [];
+			for (const [login, mail] of [
+				['lgarnier', 'louise.garnier@mairie.example.fr'],
+				['tmoreau', 'theo.moreau@mairie.example.fr'],
+			]) {
+				if (maarch.findByLogin(login)?.mail !== mail) problems.push(`${login} missing in Maarch Courrier`);
+				if (flowerdocs.users.get(login)?.mail !== mail) problems.push(`${login} missing in FlowerDocs`);
+				if (namirial.operators.get(mail)?.externalId !== login) problems.push(`${mail} missing in Trust and Sign`);
+			}
 			return problems;
 		},
 	},

@@ -1,12 +1,16 @@
 import type { TestPki } from './fast/pki';
 import { DEPOSITOR_EMAIL } from './fast/pki';
+import { FLOWERDOCS_API_PASSWORD, FLOWERDOCS_API_USER, FLOWERDOCS_SCOPE } from './flowerdocs';
 import { SAMPLE_SIREN } from './fast/sample';
 import { MAARCH_API_LOGIN, MAARCH_API_PASSWORD } from './maarch';
+import { NAMIRIAL_ADMIN_EMAIL, NAMIRIAL_ADMIN_PASSWORD } from './namirial';
 
 /** The ids and names the example workflows refer to (`credentials` of each node). */
 export const EMULATOR_CREDENTIALS = {
 	maarchCourrierApi: { id: 'MaarchEmulator01', name: 'Maarch Courrier (emulator)' },
 	fastParapheurApi: { id: 'FastEmulator0001', name: 'FAST Parapheur (emulator)' },
+	namirialTrustAndSignApi: { id: 'NamirialEmulat01', name: 'Namirial Trust and Sign (emulator)' },
+	flowerDocsApi: { id: 'FlowerDocsEmul01', name: 'FlowerDocs (emulator)' },
 } as const;
 
 export interface EmulatorEndpoints {
@@ -18,6 +22,10 @@ export interface EmulatorEndpoints {
 	 * so emulators restarted in the same process keep accepting this credential).
 	 */
 	fast: { url: string; pki: TestPki };
+	/** Base URL of the Namirial Trust and Sign emulator, e.g. http://127.0.0.1:8713. */
+	namirialUrl: string;
+	/** Core URL of the FlowerDocs emulator, context path included, e.g. http://127.0.0.1:8714/core. */
+	flowerdocsUrl: string;
 }
 
 /** The n8n credentials the example workflows use, pointing at the emulators (for `n8n import:credentials`). */
@@ -42,6 +50,25 @@ export function emulatorCredentials(endpoints: EmulatorEndpoints) {
 				// The emulator's server certificate comes from the test CA: trust it, verify it.
 				caCertificates: fast.pki.caCert,
 				ignoreTlsErrors: false,
+			},
+		},
+		{
+			...EMULATOR_CREDENTIALS.namirialTrustAndSignApi,
+			type: 'namirialTrustAndSignApi',
+			data: { environment: 'custom', url: endpoints.namirialUrl, email: NAMIRIAL_ADMIN_EMAIL, password: NAMIRIAL_ADMIN_PASSWORD },
+		},
+		{
+			...EMULATOR_CREDENTIALS.flowerDocsApi,
+			type: 'flowerDocsApi',
+			// The session token is left empty: n8n logs in on the first request and stores it.
+			data: {
+				url: endpoints.flowerdocsUrl,
+				scope: FLOWERDOCS_SCOPE,
+				user: FLOWERDOCS_API_USER,
+				password: FLOWERDOCS_API_PASSWORD,
+				ignoreSslIssues: false,
+				sessionToken: '',
+				renewAt: '',
 			},
 		},
 	];

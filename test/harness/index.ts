@@ -49,10 +49,14 @@ import {
 } from 'n8n-workflow';
 
 import { FastParapheurApi } from '../../credentials/FastParapheurApi.credentials';
+import { FlowerDocsApi } from '../../credentials/FlowerDocsApi.credentials';
 import { MaarchCourrierApi } from '../../credentials/MaarchCourrierApi.credentials';
+import { NamirialTrustAndSignApi } from '../../credentials/NamirialTrustAndSignApi.credentials';
 import { FastParapheur } from '../../nodes/FastParapheur/FastParapheur.node';
 import { FastParapheurTrigger } from '../../nodes/FastParapheur/FastParapheurTrigger.node';
+import { FlowerDocs } from '../../nodes/FlowerDocs/FlowerDocs.node';
 import { MaarchCourrier } from '../../nodes/MaarchCourrier/MaarchCourrier.node';
+import { NamirialTrustAndSign } from '../../nodes/NamirialTrustAndSign/NamirialTrustAndSign.node';
 import { TestCredentialsHelper } from './credentials';
 
 export const PACKAGE = 'n8n-nodes-parapheur';
@@ -137,12 +141,14 @@ class ManualTrigger implements INodeType {
 
 const nodeClasses: Record<string, INodeType> = {
 	[`${PACKAGE}.maarchCourrier`]: new MaarchCourrier(),
+	[`${PACKAGE}.namirialTrustAndSign`]: new NamirialTrustAndSign(),
 	[`${PACKAGE}.fastParapheur`]: new FastParapheur(),
 	[`${PACKAGE}.fastParapheurTrigger`]: new FastParapheurTrigger(),
+	[`${PACKAGE}.flowerDocs`]: new FlowerDocs(),
 	[MANUAL_TRIGGER]: new ManualTrigger(),
 };
 
-const credentialClasses: ICredentialType[] = [new MaarchCourrierApi(), new FastParapheurApi()];
+const credentialClasses: ICredentialType[] = [new MaarchCourrierApi(), new FastParapheurApi(), new NamirialTrustAndSignApi(), new FlowerDocsApi()];
 
 export const credentialTypes = new Map(credentialClasses.map((type) => [type.name, type]));
 

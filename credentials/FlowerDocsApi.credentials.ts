@@ -1,0 +1,202 @@
+import type {
+	IAuthenticateGeneric,
+	ICredentialDataDecryptedObject,
+	ICredentialTestRequest,
+	ICredentialType,
+	IHttpRequestHelper,
+	Icon,
+	INodeProperties,
+} from 'n8n-workflow';
+
+/** Lifetime assumed when the token is not a readable JWT (FlowerDocs' default, field notes). */
+const DEFAULT_TOKEN_LIFETIME_MS = 3_600_000;
+
+/** How long before its end a token is renewed: a minute, or a fifth of a short lifetime. */
+export function renewalMargin(lifetimeMs: number): number {
+	return Math.min(60_000, Math.floor(lifetimeMs / 5));
+}
+
+/** The `exp` and `iat` claims (seconds) of a JWT, without checking its signature. */
+export function readJwtTimes(token: string): { exp?: number; iat?: number } {
+	const payload = token.split('.')[1];
+	if (!payload) return {};
+	try {
+		const claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as Record<string, unknown>;
+		return {
+			exp: typeof claims.exp === 'number' ? claims.exp : undefined,
+			iat: typeof claims.iat === 'number' ? claims.iat : undefined,
+		};
+	} catch {
+		return {};
+	}
+}
+
+/**
+ * The moment (epoch ms) after which the node renews a token obtained at `now`: its JWT `exp`
+ * less a margin, or the default lifetime when the token says nothing.
+ */
+export function tokenRenewAt(token: string, now = Date.now()): number {
+	const { exp, iat } = readJwtTimes(token);
+	const expiresAt = exp !== undefined ? exp * 1000 : now + DEFAULT_TOKEN_LIFETIME_MS;
+	const lifetime = Math.max(0, expiresAt - (iat !== undefined ? iat * 1000 : now));
+	return expiresAt - renewalMargin(lifetime);
+}
+
+/** `https://host/core/` -> `https://host/core` (FlowerDocs 2026 rejects trailing slashes). */
+export function flowerDocsCoreUrl(url: unknown): string {
+	return String(url ?? '')
+		.trim()
+		.replace(/\/+$/, '');
+}
+
+export class FlowerDocsApi implements ICredentialType {
+	name = 'flowerDocsApi';
+
+	displayName = 'FlowerDocs API';
+
+	icon: Icon = { light: 'file:flowerDocs.svg', dark: 'file:flowerDocs.dark.svg' };
+
+	documentationUrl = 'https://github.com/n8n-nodes-parapheur/n8n-nodes-parapheur#flowerdocs';
+
+	properties: INodeProperties[] = [
+		{
+			displayName: 'Core URL',
+			name: 'url',
+			type: 'string',
+			default: '',
+			required: true,
+			placeholder: 'https://ged.example.fr/core',
+			description:
+				'The address of the FlowerDocs Core web application, with its context path (often /core, or /flower-docs-ws on older installs)',
+		},
+		{
+			displayName: 'Scope',
+			name: 'scope',
+			type: 'string',
+			default: '',
+			required: true,
+			placeholder: 'e.g. GEC',
+			description: 'The FlowerDocs scope (tenant) to log into',
+		},
+		{
+			displayName: 'User',
+			name: 'user',
+			type: 'string',
+			default: '',
+			required: true,
+			placeholder: 'e.g. n8n',
+			description: 'A FlowerDocs user allowed to manage users in this scope',
+		},
+		{
+			displayName: 'Password',
+			name: 'password',
+			type: 'string',
+			typeOptions: { password: true },
+			default: '',
+			required: true,
+		},
+		{
+			displayName: 'Ignore SSL Issues (Insecure)',
+			name: 'ignoreSslIssues',
+			type: 'boolean',
+			default: false,
+			description:
+				'Whether to connect even if the server certificate cannot be verified. Only for test instances with a self-signed certificate.',
+		},
+		// The session token, filled by preAuthentication and stored (encrypted) by n8n. n8n logs in
+		// again when it is empty; the node empties it itself before the token's end and after a 401
+		// (see nodes/FlowerDocs/transport).
+		{
+			displayName: 'Session Token',
+			name: 'sessionToken',
+			type: 'hidden',
+			typeOptions: { expirable: true, password: true },
+			default: '',
+		},
+		// When the node renews the token (epoch milliseconds, as text).
+		{
+			displayName: 'Token Renewal Time',
+			name: 'renewAt',
+			type: 'hidden',
+			default: '',
+		},
+	];
+
+	async preAuthentication(this: IHttpRequestHelper, credentials: ICredentialDataDecryptedObject) {
+		const url = `${flowerDocsCoreUrl(credentials.url)}/rest/authentication`;
+		let response: { statusCode?: number; body?: unknown };
+		try {
+			response = (await this.helpers.httpRequest({
+				method: 'POST',
+				url,
+				body: { user: credentials.user, password: credentials.password, scope: credentials.scope },
+				json: true,
+				returnFullResponse: true,
+				ignoreHttpStatusErrors: true,
+				skipSslCertificateValidation: credentials.ignoreSslIssues === true,
+			})) as { statusCode?: number; body?: unknown };
+		} catch (error) {
+			// Never the library's error: it carries the request body, password included.
+			throw new Error(
+				`Could not reach FlowerDocs to log in at ${url}: ${String((error as { code?: string }).code ?? 'no answer')}`,
+			);
+		}
+		const body = response.body as { value?: unknown; message?: unknown; code?: unknown } | undefined;
+		const status = response.statusCode ?? 0;
+		if (status >= 200 && status < 300 && typeof body?.value === 'string' && body.value !== '') {
+			return { sessionToken: body.value, renewAt: String(tokenRenewAt(body.value)) };
+		}
+		const vendor = typeof body?.message === 'string' ? `: ${body.message}` : '';
+		if (status === 401 || status === 403) {
+			throw new Error(
+				`FlowerDocs refused the login of user '${String(credentials.user)}' in scope '${String(credentials.scope)}' (HTTP ${status})${vendor}. Check the user, password and scope in the credential.`,
+			);
+		}
+		if (status === 404 || status === 405) {
+			throw new Error(
+				`No FlowerDocs login service at ${url} (HTTP ${status}). Check the Core URL: it includes the context path, e.g. https://host/core.`,
+			);
+		}
+		throw new Error(`FlowerDocs login failed (HTTP ${status})${vendor}`);
+	}
+
+	authenticate: IAuthenticateGeneric = {
+		type: 'generic',
+		properties: {
+			headers: { token: '={{$credentials.sessionToken}}' },
+		},
+	};
+
+	// Logs in (preAuthentication), then searches the credential's own user: proves the login and
+	// that the user service answers.
+	test: ICredentialTestRequest = {
+		request: {
+			baseURL: '={{$credentials.url.trim().replace(/\\/+$/, "")}}',
+			url: '/rest/users/search',
+			qs: { name: '={{$credentials.user}}' },
+			method: 'GET',
+			skipSslCertificateValidation: '={{$credentials.ignoreSslIssues}}' as unknown as boolean,
+		},
+		rules: [
+			{
+				type: 'responseCode',
+				properties: { value: 401, message: 'FlowerDocs rejected the session token: check the user, password and scope.' },
+			},
+			{
+				type: 'responseCode',
+				properties: {
+					value: 404,
+					message:
+						'The login works, but user management is not available on this FlowerDocs instance (no /rest/users: users may come from a directory). Check the Core URL.',
+				},
+			},
+			{
+				type: 'responseCode',
+				properties: {
+					value: 405,
+					message: 'The login works, but user management is not available on this FlowerDocs instance.',
+				},
+			},
+		],
+	};
+}

@@ -1,0 +1,39 @@
+import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
+import { NodeConnectionTypes } from 'n8n-workflow';
+
+import { requestOptionsProperty } from '../shared/request';
+import { router } from './actions/router';
+import * as user from './actions/user/User.resource';
+
+export class FlowerDocs implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'FlowerDocs',
+		name: 'flowerDocs',
+		icon: { light: 'file:flowerDocs.svg', dark: 'file:flowerDocs.dark.svg' },
+		group: ['transform'],
+		version: 1,
+		subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',
+		description: 'Create, update, search and delete users in FlowerDocs',
+		defaults: { name: 'FlowerDocs' },
+		usableAsTool: true,
+		inputs: [NodeConnectionTypes.Main],
+		outputs: [NodeConnectionTypes.Main],
+		credentials: [{ name: 'flowerDocsApi', required: true }],
+		properties: [
+			{
+				displayName: 'Resource',
+				name: 'resource',
+				type: 'options',
+				noDataExpression: true,
+				options: [{ name: 'User', value: 'user' }],
+				default: 'user',
+			},
+			...user.description,
+			requestOptionsProperty,
+		],
+	};
+
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		return await router.call(this);
+	}
+}

@@ -1,0 +1,47 @@
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
+
+import { checkText } from '../../../shared/validation';
+import { flowerDocsApiRequest } from '../../transport';
+import { outputUser } from './common';
+
+const properties: INodeProperties[] = [
+	{
+		displayName: 'Search Text',
+		name: 'search',
+		type: 'string',
+		default: '',
+		placeholder: 'e.g. dupont',
+		description:
+			'Text searched, whole or partial, in the ID, first name, last name and display name. Leave empty for every user.',
+	},
+	{
+		displayName: 'Return All',
+		name: 'returnAll',
+		type: 'boolean',
+		default: false,
+		description: 'Whether to return all results or only up to a given limit',
+	},
+	{
+		displayName: 'Limit',
+		name: 'limit',
+		type: 'number',
+		typeOptions: { minValue: 1 },
+		default: 50,
+		description: 'Max number of results to return',
+		displayOptions: { show: { returnAll: [false] } },
+	},
+];
+
+export const description = updateDisplayOptions({ show: { resource: ['user'], operation: ['search'] } }, properties);
+
+export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject[]> {
+	const search = checkText(this.getNodeParameter('search', itemIndex, ''), { field: 'Search Text', max: 255 });
+	// The API page names the parameter `search` in its prose and `name` in its example; real
+	// clients send `name` (field notes).
+	const response = await flowerDocsApiRequest(this, 'GET', '/rest/users/search', { qs: { name: search }, itemIndex });
+	const users = (Array.isArray(response) ? response : []) as IDataObject[];
+	const returnAll = this.getNodeParameter('returnAll', itemIndex, false) as boolean;
+	const limited = returnAll ? users : users.slice(0, this.getNodeParameter('limit', itemIndex, 50) as number);
+	return limited.map(outputUser);
+}

@@ -1,0 +1,148 @@
+/**
+ * The one function that talks HTTP to FlowerDocs Core. Base URL: the Core URL of the credential,
+ * context path included (field notes), without trailing slash. Authentication: a `token` header
+ * holding the session token of the credential.
+ *
+ * How the token is kept fresh. The credential has a hidden expirable field, `sessionToken`, and
+ * a `preAuthentication` that logs in (`POST /rest/authentication`). n8n calls preAuthentication
+ * only when that field is empty (and stores the result, encrypted, so that every request of every
+ * execution reuses one token), or when a request it made threw a 401. Two cases are not covered by
+ * n8n itself:
+ * - A token about to expire: n8n does not look at lifetimes. preAuthentication also stores
+ *   `renewAt` (the JWT's `exp` less a margin); once that moment has passed, this transport
+ *   hands `httpRequestWithAuthentication` the credential with `sessionToken` emptied
+ *   (`credentialsDecrypted`), so n8n runs preAuthentication again and stores the new token, as it
+ *   does for a first login.
+ * - A 401: the shared pipeline asks for every answer (`ignoreHttpStatusErrors`, to map vendor
+ *   errors), so n8n's own refresh-on-401 never fires. The transport does the same thing itself:
+ *   one renewal through the same path, and one retry. A second 401 is reported.
+ */
+import type { ICredentialDataDecryptedObject, IDataObject, IHttpRequestMethods } from 'n8n-workflow';
+
+import { secretVariants } from '../../shared/redaction';
+import type { RequestContext, Vendor } from '../../shared/request';
+import { apiError } from '../../shared/errors';
+import { apiRequest, getRequestSettings } from '../../shared/request';
+import { InputError } from '../../shared/validation';
+import type { FlowerDocsSubject } from '../helpers/errors';
+import { describeFlowerDocsError, readFlowerDocsError } from '../helpers/errors';
+
+export const FLOWERDOCS_CREDENTIAL = 'flowerDocsApi';
+
+export const FLOWERDOCS: Vendor = {
+	name: 'FlowerDocs',
+	credentialType: FLOWERDOCS_CREDENTIAL,
+	readError: readFlowerDocsError,
+};
+
+export interface FlowerDocsCredentials {
+	url: string;
+	scope: string;
+	user: string;
+	password: string;
+	ignoreSslIssues?: boolean;
+	sessionToken?: string;
+	renewAt?: string;
+}
+
+/** `https://host/core/` -> `https://host/core` (FlowerDocs 2026 rejects trailing slashes). */
+export function flowerDocsBaseUrl(url: string): string {
+	const trimmed = String(url ?? '')
+		.trim()
+		.replace(/\/+$/, '');
+	if (!URL.canParse(trimmed) || !/^https?:$/.test(new URL(trimmed).protocol)) {
+		throw new InputError(
+			`The Core URL in the FlowerDocs credential is not a valid URL: ${JSON.stringify(trimmed)}`,
+			'Use the address of FlowerDocs Core with its context path, e.g. https://ged.example.fr/core',
+		);
+	}
+	return trimmed;
+}
+
+export async function flowerDocsCredentials(ctx: RequestContext): Promise<FlowerDocsCredentials> {
+	return (await ctx.getCredentials(FLOWERDOCS_CREDENTIAL)) as unknown as FlowerDocsCredentials;
+}
+
+/** The password and the current token, in every form they could take in a message. */
+export async function flowerDocsSecrets(ctx: RequestContext): Promise<string[]> {
+	const credentials = await flowerDocsCredentials(ctx);
+	return secretVariants([credentials.password, credentials.sessionToken]);
+}
+
+/** Whether the stored token must be renewed before it is used. */
+export function tokenNeedsRenewal(credentials: FlowerDocsCredentials, now = Date.now()): boolean {
+	if (!credentials.sessionToken) return false; // n8n logs in by itself when the field is empty
+	const renewAt = Number(credentials.renewAt);
+	return Number.isFinite(renewAt) && renewAt > 0 && now >= renewAt;
+}
+
+/** Makes n8n log in again for this request: the credential with its token emptied. */
+function renewalOptions(ctx: RequestContext, credentials: FlowerDocsCredentials) {
+	const reference = ctx.getNode().credentials?.[FLOWERDOCS_CREDENTIAL];
+	return {
+		credentialsDecrypted: {
+			id: reference?.id ?? '',
+			name: reference?.name ?? '',
+			type: FLOWERDOCS_CREDENTIAL,
+			data: { ...credentials, sessionToken: '', renewAt: '' } as unknown as ICredentialDataDecryptedObject,
+		},
+	};
+}
+
+export interface FlowerDocsRequest {
+	body?: IDataObject;
+	qs?: IDataObject;
+	itemIndex?: number;
+	subject?: FlowerDocsSubject;
+}
+
+const UNAUTHORIZED = Symbol('unauthorized');
+
+/**
+ * A failed login (thrown by the credential's preAuthentication inside n8n's request helper)
+ * arrives as a connection failure "The request to FlowerDocs failed: <reason>": give the reason
+ * alone, which says what to fix.
+ */
+function loginError(ctx: RequestContext, error: unknown, itemIndex: number | undefined, secrets: string[]) {
+	const message = (error as Error)?.message ?? '';
+	const match = /^The request to FlowerDocs failed: ((?:FlowerDocs refused the login|No FlowerDocs login service|FlowerDocs login failed|Could not reach FlowerDocs to log in)[\s\S]*)$/.exec(message);
+	if (!match) return undefined;
+	const [first, ...rest] = match[1].split(/(?<=\)[^.]*\.) (?=Check)/);
+	return apiError(ctx.getNode(), { message: first, description: rest.join(' ') || undefined }, { itemIndex, secrets });
+}
+
+/** `path` starts with `/rest/...`, without trailing slash. */
+export async function flowerDocsApiRequest(
+	ctx: RequestContext,
+	method: IHttpRequestMethods,
+	path: string,
+	{ body, qs, itemIndex, subject = {} }: FlowerDocsRequest = {},
+): Promise<unknown> {
+	let renewed = false;
+	// At most two tries: the second one only after a 401 and a new login.
+	for (let attempt = 0; attempt < 2; attempt++) {
+		const credentials = await flowerDocsCredentials(ctx);
+		const renew = attempt > 0 || tokenNeedsRenewal(credentials);
+		renewed ||= renew;
+		const secrets = secretVariants([credentials.password, credentials.sessionToken]);
+		const result = await apiRequest(ctx, FLOWERDOCS, {
+			method,
+			url: `${flowerDocsBaseUrl(credentials.url)}${path}`,
+			body,
+			qs,
+			itemIndex,
+			settings: getRequestSettings(ctx, itemIndex ?? 0),
+			skipSslCertificateValidation: credentials.ignoreSslIssues === true,
+			secrets,
+			credentialOptions: renew ? renewalOptions(ctx, credentials) : undefined,
+			// A 401 on the first try: the token was refused (expired early, revoked, server restarted).
+			recover: (failure) => (failure.status === 401 && attempt === 0 ? { value: UNAUTHORIZED } : undefined),
+			describeError: (failure) => describeFlowerDocsError(failure, { users: path.startsWith('/rest/users'), ...subject }),
+		}).catch((error: unknown) => {
+			throw loginError(ctx, error, itemIndex, secrets) ?? error;
+		});
+		if (result !== UNAUTHORIZED) return result;
+	}
+	// Not reached: the second try throws on a 401.
+	throw new InputError(`FlowerDocs refused the session token${renewed ? ' after a new login' : ''}`);
+}
