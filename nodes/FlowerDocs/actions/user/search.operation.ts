@@ -1,6 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
+import { applyReturnAll, returnAllProperties } from '../../../shared/returnAll';
 import { checkText } from '../../../shared/validation';
 import { flowerDocsApiRequest } from '../../transport';
 import { outputUser } from './common';
@@ -15,22 +16,7 @@ const properties: INodeProperties[] = [
 		description:
 			'Text searched, whole or partial, in the ID, first name, last name and display name. Leave empty for every user.',
 	},
-	{
-		displayName: 'Return All',
-		name: 'returnAll',
-		type: 'boolean',
-		default: false,
-		description: 'Whether to return all results or only up to a given limit',
-	},
-	{
-		displayName: 'Limit',
-		name: 'limit',
-		type: 'number',
-		typeOptions: { minValue: 1 },
-		default: 50,
-		description: 'Max number of results to return',
-		displayOptions: { show: { returnAll: [false] } },
-	},
+	...returnAllProperties,
 ];
 
 export const description = updateDisplayOptions({ show: { resource: ['user'], operation: ['search'] } }, properties);
@@ -41,7 +27,5 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	// clients send `name` (field notes).
 	const response = await flowerDocsApiRequest(this, 'GET', '/rest/users/search', { qs: { name: search }, itemIndex });
 	const users = (Array.isArray(response) ? response : []) as IDataObject[];
-	const returnAll = this.getNodeParameter('returnAll', itemIndex, false) as boolean;
-	const limited = returnAll ? users : users.slice(0, this.getNodeParameter('limit', itemIndex, 50) as number);
-	return limited.map(outputUser);
+	return applyReturnAll(this, itemIndex, users).map(outputUser);
 }

@@ -1,26 +1,12 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
+import { applyReturnAll, returnAllProperties } from '../../../shared/returnAll';
 import { filterUsers, listUsers } from '../../helpers/users';
 import { modeOptions, statusOptions } from './common';
 
 const properties: INodeProperties[] = [
-	{
-		displayName: 'Return All',
-		name: 'returnAll',
-		type: 'boolean',
-		default: false,
-		description: 'Whether to return all results or only up to a given limit',
-	},
-	{
-		displayName: 'Limit',
-		name: 'limit',
-		type: 'number',
-		typeOptions: { minValue: 1 },
-		default: 50,
-		description: 'Max number of results to return',
-		displayOptions: { show: { returnAll: [false] } },
-	},
+	...returnAllProperties,
 	{
 		displayName: 'Filters',
 		name: 'filters',
@@ -63,7 +49,6 @@ export const description = updateDisplayOptions(
 );
 
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject[]> {
-	const returnAll = this.getNodeParameter('returnAll', itemIndex) as boolean;
 	const filters = this.getNodeParameter('filters', itemIndex, {}) as IDataObject;
 	// GET /rest/users is not paginated (field notes): filters apply to the full list.
 	const users = filterUsers(await listUsers(this, itemIndex), {
@@ -71,6 +56,5 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 		mode: filters.mode as string[] | undefined,
 		search: filters.search as string | undefined,
 	});
-	if (returnAll) return users;
-	return users.slice(0, this.getNodeParameter('limit', itemIndex) as number);
+	return applyReturnAll(this, itemIndex, users);
 }

@@ -1,6 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
+import { applyReturnAll, returnAllProperties } from '../../../shared/returnAll';
 import { apiError } from '../../../shared/errors';
 import { namirialApiRequest } from '../../transport';
 
@@ -12,22 +13,7 @@ const properties: INodeProperties[] = [
 		default: false,
 		description: 'Whether to include deleted operators (state DELETE)',
 	},
-	{
-		displayName: 'Return All',
-		name: 'returnAll',
-		type: 'boolean',
-		default: false,
-		description: 'Whether to return all results or only up to a given limit',
-	},
-	{
-		displayName: 'Limit',
-		name: 'limit',
-		type: 'number',
-		typeOptions: { minValue: 1 },
-		default: 50,
-		description: 'Max number of results to return',
-		displayOptions: { show: { returnAll: [false] } },
-	},
+	...returnAllProperties,
 ];
 
 export const description = updateDisplayOptions(
@@ -37,8 +23,6 @@ export const description = updateDisplayOptions(
 
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject[]> {
 	const withInactive = this.getNodeParameter('withInactive', itemIndex, false) as boolean;
-	const returnAll = this.getNodeParameter('returnAll', itemIndex, false) as boolean;
-	const limit = returnAll ? Infinity : (this.getNodeParameter('limit', itemIndex, 50) as number);
 	// The API returns the whole list at once (no paging).
 	const body = await namirialApiRequest(this, 'GET', '', { qs: { withInactive }, itemIndex });
 	const list = Array.isArray(body) ? body : (body as IDataObject | undefined)?.users;
@@ -49,5 +33,5 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 			{ itemIndex },
 		);
 	}
-	return (list as IDataObject[]).slice(0, limit);
+	return applyReturnAll(this, itemIndex, list as IDataObject[]);
 }
