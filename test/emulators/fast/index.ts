@@ -152,8 +152,8 @@ import { PassThrough, Readable } from 'node:stream';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { Zip, ZipPassThrough, zipSync } from 'fflate';
 
-import type { EmulatorResponse, Fault, LoggedPart, LoggedRequest } from '../shared/server';
-import { EmulatorServer } from '../shared/server';
+import type { EmulatorResponse, LoggedPart, LoggedRequest } from '../shared/server';
+import { EmulatorServer, VendorEmulator } from '../shared/server';
 import type { TestPki } from './pki';
 import { DEPOSITOR_COMMON_NAME, DEPOSITOR_EMAIL, getTestPki } from './pki';
 import { FAST_SAMPLE } from './sample';
@@ -581,7 +581,7 @@ function stubXml(kind: FastRemainingKind, siren: string, id: string, date: strin
 	return `<?xml version="1.0" encoding="UTF-8"?>\n<CPPFactureChorus><Siren>${siren}</Siren><IdFlux>${id}</IdFlux><DateDepot>${day}</DateDepot></CPPFactureChorus>\n`;
 }
 
-export class FastEmulator {
+export class FastEmulator extends VendorEmulator {
 	readonly server: EmulatorServer;
 
 	readonly pki: TestPki;
@@ -614,6 +614,7 @@ export class FastEmulator {
 	private tempDir?: string;
 
 	constructor(options: FastEmulatorOptions = {}) {
+		super();
 		this.pki = getTestPki();
 		this.errorsWithHttpStatus = options.errorsWithHttpStatus ?? false;
 		this.autoAdvanceMs = options.autoAdvanceMs;
@@ -653,16 +654,8 @@ export class FastEmulator {
 		this.registerRoutes();
 	}
 
-	get url(): string {
-		return this.server.baseUrl;
-	}
-
 	get apiUrl(): string {
 		return `${this.server.baseUrl}${FAST_API_PREFIX}`;
-	}
-
-	get log(): LoggedRequest[] {
-		return this.server.log;
 	}
 
 	async start(port = this.port): Promise<string> {
@@ -673,10 +666,6 @@ export class FastEmulator {
 		await this.server.close();
 		if (this.tempDir) rmSync(this.tempDir, { recursive: true, force: true });
 		this.tempDir = undefined;
-	}
-
-	injectFault(fault: Fault, count = 1): void {
-		this.server.injectFault(fault, count);
 	}
 
 	clearFaults(): void {

@@ -12,8 +12,8 @@
  */
 import { createHmac, randomBytes } from 'node:crypto';
 
-import type { EmulatorResponse, Fault, LoggedRequest } from '../shared/server';
-import { EmulatorServer } from '../shared/server';
+import type { EmulatorResponse, LoggedRequest } from '../shared/server';
+import { EmulatorServer, VendorEmulator } from '../shared/server';
 
 export interface FlowerDocsAttribute {
 	name: string;
@@ -58,7 +58,7 @@ const base64url = (value: string | Buffer) => Buffer.from(value).toString('base6
 
 const fdError = (code: string, message: string, status = 500): EmulatorResponse => ({ status, body: { code, message } });
 
-export class FlowerDocsEmulator {
+export class FlowerDocsEmulator extends VendorEmulator {
 	readonly server: EmulatorServer;
 
 	readonly users = new Map<string, FlowerDocsUser>();
@@ -86,6 +86,7 @@ export class FlowerDocsEmulator {
 	private readonly secret = randomBytes(32);
 
 	constructor(seed: FlowerDocsSeed = {}) {
+		super();
 		this.contextPath = (seed.contextPath ?? '/core').replace(/\/+$/, '');
 		this.tokenLifetimeSeconds = seed.tokenLifetimeSeconds ?? 3600;
 		this.userManagement = seed.userManagement ?? true;
@@ -109,23 +110,6 @@ export class FlowerDocsEmulator {
 
 	get url(): string {
 		return `${this.server.baseUrl}${this.contextPath}`;
-	}
-
-	get log(): LoggedRequest[] {
-		return this.server.log;
-	}
-
-	async start(port = 0): Promise<string> {
-		await this.server.start(port);
-		return this.url;
-	}
-
-	async close(): Promise<void> {
-		await this.server.close();
-	}
-
-	injectFault(fault: Fault, count = 1): void {
-		this.server.injectFault(fault, count);
 	}
 
 	clearLogForTest(): void {

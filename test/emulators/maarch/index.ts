@@ -7,8 +7,8 @@
  * lastname, a deleted login revived by POST /users (body ignored), GET /users/{id} and
  * DELETE /users/{id}, GET for statusInMaarchParapheur, 503 + Retry-After during upgrades.
  */
-import type { EmulatorResponse, Fault, LoggedRequest } from '../shared/server';
-import { EmulatorServer, basicCredentials } from '../shared/server';
+import type { EmulatorResponse, LoggedRequest } from '../shared/server';
+import { EmulatorServer, VendorEmulator, basicCredentials } from '../shared/server';
 
 export type MaarchStatus = 'OK' | 'ABS' | 'SPD' | 'DEL';
 export type MaarchMode = 'standard' | 'rest' | 'root_visible' | 'root_invisible';
@@ -52,7 +52,7 @@ const MAIL_PATTERN = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
 const bad = (errors: string, status = 400): EmulatorResponse => ({ status, body: { errors } });
 
-export class MaarchEmulator {
+export class MaarchEmulator extends VendorEmulator {
 	readonly server: EmulatorServer;
 
 	readonly users = new Map<number, MaarchUser>();
@@ -73,6 +73,7 @@ export class MaarchEmulator {
 	private nextId = 1;
 
 	constructor(seed: MaarchSeed = {}) {
+		super();
 		this.parapheurEnabled = seed.parapheurEnabled ?? true;
 		this.lockAfter = seed.lockAfter ?? 5;
 		for (const [id, label] of Object.entries(
@@ -104,26 +105,6 @@ export class MaarchEmulator {
 			notFound: () => bad('Route not found', 404),
 		});
 		this.registerRoutes();
-	}
-
-	get url(): string {
-		return this.server.baseUrl;
-	}
-
-	get log(): LoggedRequest[] {
-		return this.server.log;
-	}
-
-	async start(port = 0): Promise<string> {
-		return await this.server.start(port);
-	}
-
-	async close(): Promise<void> {
-		await this.server.close();
-	}
-
-	injectFault(fault: Fault, count = 1): void {
-		this.server.injectFault(fault, count);
 	}
 
 	addUser(user: Partial<MaarchUser> & { user_id: string }): MaarchUser {

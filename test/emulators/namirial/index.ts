@@ -12,8 +12,8 @@ import { randomUUID } from 'node:crypto';
 
 import busboy from 'busboy';
 
-import type { EmulatorResponse, Fault, LoggedRequest } from '../shared/server';
-import { EmulatorServer, basicCredentials } from '../shared/server';
+import type { EmulatorResponse, LoggedRequest } from '../shared/server';
+import { EmulatorServer, VendorEmulator, basicCredentials } from '../shared/server';
 import { CsvSyntaxError, parseCsv } from './csv';
 
 export const NAMIRIAL_ADMIN_EMAIL = 'admin@trust.example.fr';
@@ -95,7 +95,7 @@ class RowRejected extends Error {
 
 const invalidFormat = (parameter: string, why: string) => new RowRejected(`Invalid parameter '${parameter}' format (${why})`);
 
-export class NamirialEmulator {
+export class NamirialEmulator extends VendorEmulator {
 	readonly server: EmulatorServer;
 
 	/** By e-mail. */
@@ -109,6 +109,7 @@ export class NamirialEmulator {
 	readonly batches: ReceivedBatch[] = [];
 
 	constructor(seed: NamirialSeed = {}) {
+		super();
 		for (const product of seed.products ?? ['P1', 'P2', 'P3']) this.products.add(product);
 		for (const group of seed.groups ?? ['DEFAULT', 'G2', 'Agence Nord']) this.groups.add(group);
 		this.addOperator({
@@ -124,26 +125,6 @@ export class NamirialEmulator {
 			notFound: () => error(404, 'Not found', 1000),
 		});
 		this.registerRoutes();
-	}
-
-	get url(): string {
-		return this.server.baseUrl;
-	}
-
-	get log(): LoggedRequest[] {
-		return this.server.log;
-	}
-
-	async start(port = 0): Promise<string> {
-		return await this.server.start(port);
-	}
-
-	async close(): Promise<void> {
-		await this.server.close();
-	}
-
-	injectFault(fault: Fault, count = 1): void {
-		this.server.injectFault(fault, count);
 	}
 
 	addOperator(operator: Partial<NamirialOperator> & { email: string }): NamirialOperator {

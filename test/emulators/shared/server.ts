@@ -355,3 +355,32 @@ export function basicCredentials(
 	if (colon < 0) return undefined;
 	return { login: decoded.slice(0, colon), password: decoded.slice(colon + 1) };
 }
+
+/**
+ * What every vendor emulator offers around its EmulatorServer: its address, its request log,
+ * start, close and fault injection. Subclasses create `server` in their constructor.
+ */
+export abstract class VendorEmulator {
+	abstract readonly server: EmulatorServer;
+
+	get url(): string {
+		return this.server.baseUrl;
+	}
+
+	get log(): LoggedRequest[] {
+		return this.server.log;
+	}
+
+	async start(port = 0): Promise<string> {
+		await this.server.start(port);
+		return this.url;
+	}
+
+	async close(): Promise<void> {
+		await this.server.close();
+	}
+
+	injectFault(fault: Fault, count = 1): void {
+		this.server.injectFault(fault, count);
+	}
+}
