@@ -50,7 +50,7 @@ export async function downloadDocument(
 		return { binary, files };
 	}
 
-	const pending: Array<Promise<void>> = [];
+	let zipStored: Promise<IBinaryData> | undefined;
 	let source = download.stream;
 	if (options.keepZip) {
 		// Tee: the ZIP goes both to its own binary field and to the unpacker.
@@ -78,28 +78,30 @@ export async function downloadDocument(
 			zipCopy.destroy(error);
 			unpack.destroy(error);
 		});
-		const zipField = `${options.field}Zip`;
-		pending.push(
-			binaryOutput(ctx, { stream: zipCopy, fileName: download.fileName ?? `${documentId}.zip`, mimeType: 'application/zip' }, `${documentId}.zip`).then(
-				(data) => {
-					binary[zipField] = data;
-					files.push({ field: zipField, kind: 'zip', fileName: data.fileName });
-				},
-			),
-		);
+		zipStored = binaryOutput(ctx, { stream: zipCopy, fileName: download.fileName ?? `${documentId}.zip`, mimeType: 'application/zip' }, `${documentId}.zip`);
+		// Awaited after unpacking; if unpacking fails first, its error is the one reported.
+		zipStored.catch(() => undefined);
 		source = unpack;
 	}
 	const used = new Set<string>();
-	await unzipStream(source, async (entry) => {
+	// Files are listed in archive order, whichever finished storing first.
+	const unpacked = await unzipStream(source, async (entry) => {
 		const kind = zipEntryKind(entry.name);
 		let field = kind === 'document' ? options.field : kind;
 		for (let n = 2; used.has(field) && n < 1000; n++) field = `${kind === 'document' ? options.field : kind}${n}`;
 		used.add(field);
 		const data = await binaryOutput(ctx, { stream: entry.stream, fileName: sanitizeFileName(entry.name, `${kind}-${documentId}`) }, `${kind}-${documentId}`);
+		return { field, kind, data };
+	});
+	for (const { field, kind, data } of unpacked) {
 		binary[field] = data;
 		files.push({ field, kind, fileName: data.fileName });
-	});
-	await Promise.all(pending);
+	}
+	if (zipStored) {
+		const zipField = `${options.field}Zip`;
+		binary[zipField] = await zipStored;
+		files.push({ field: zipField, kind: 'zip', fileName: binary[zipField].fileName });
+	}
 	return { binary, files };
 }
 
