@@ -17,7 +17,7 @@ import type {
 
 import type FormData from 'form-data';
 import type { ErrorDetails } from './errors';
-import { sleepWithAbort } from 'n8n-workflow';
+import { sleep } from './compat';
 
 import { apiError, excerpt } from './errors';
 import { decideRetry } from './retry';
@@ -323,7 +323,7 @@ export async function sendRequest(ctx: RequestContext, vendor: Vendor, request: 
 				networkCode: code,
 			});
 			if (decision.retry) {
-				await sleepWithAbort(decision.delayMs, signal);
+				await sleep(decision.delayMs, signal);
 				continue;
 			}
 			const details = describeNetworkFailure(vendor, code, error, settings.timeoutMs);
@@ -345,7 +345,7 @@ export async function sendRequest(ctx: RequestContext, vendor: Vendor, request: 
 			retryAfter: header(response.headers, 'retry-after') || undefined,
 		});
 		if (decision.retry) {
-			await sleepWithAbort(decision.delayMs, signal);
+			await sleep(decision.delayMs, signal);
 			continue;
 		}
 		response.retryNote = decision.reason;

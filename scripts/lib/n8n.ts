@@ -5,7 +5,7 @@
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 export const ROOT = join(__dirname, '..', '..');
@@ -41,6 +41,34 @@ export function getN8n(line: N8nLine): N8nInstall {
 		.pop()!;
 	const pkg = JSON.parse(readFileSync(join(dir, 'node_modules', 'n8n', 'package.json'), 'utf8')) as { version: string };
 	return { line, version: pkg.version, dir, nodeBinDir: readFileSync(join(dir, 'node-bin-dir'), 'utf8').trim() };
+}
+
+/** The n8n version scripts/get-n8n.sh pins for a line (the script is the one place it is written). */
+export function pinnedN8nVersion(line: N8nLine): string {
+	const script = readFileSync(join(ROOT, 'scripts', 'get-n8n.sh'), 'utf8');
+	const match = new RegExp(`^N8N_${line}_VERSION=([0-9.]+)`, 'm').exec(script);
+	if (!match) throw new Error(`scripts/get-n8n.sh pins no N8N_${line}_VERSION`);
+	return match[1];
+}
+
+/** The pinned n8n of a line if scripts/get-n8n.sh has already installed it, without installing. */
+export function installedN8n(line: N8nLine): N8nInstall | undefined {
+	const version = pinnedN8nVersion(line);
+	const dir = join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'n8n-nodes-parapheur', `n8n-${version}`);
+	if (!existsSync(join(dir, '.complete'))) return undefined;
+	return { line, version, dir, nodeBinDir: readFileSync(join(dir, 'node-bin-dir'), 'utf8').trim() };
+}
+
+/**
+ * The folder of a package (`n8n-workflow`, `n8n-core`) as the installed n8n resolves it: the copy
+ * community nodes get at run time.
+ */
+export function packageOfInstall(install: N8nInstall, name: string): string {
+	// Node's lookup from n8n's own folder: its nested node_modules first, then the hoisted one.
+	for (const dir of [join(install.dir, 'node_modules', 'n8n', 'node_modules', name), join(install.dir, 'node_modules', name)]) {
+		if (existsSync(join(dir, 'package.json'))) return dir;
+	}
+	throw new Error(`n8n ${install.version} in ${install.dir} has no ${name}`);
 }
 
 /** Builds and packs this package; returns the tarball path. */

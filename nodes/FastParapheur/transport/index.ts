@@ -11,7 +11,7 @@ import { PassThrough, Readable } from 'node:stream';
 
 import type FormData from 'form-data';
 import type { IExecuteFunctions, ILoadOptionsFunctions, INode, IPollFunctions } from 'n8n-workflow';
-import { sleepWithAbort } from 'n8n-workflow';
+import { sleep } from '../../shared/compat';
 
 import type { ErrorDetails } from '../../shared/errors';
 import { apiError, excerpt } from '../../shared/errors';
@@ -251,7 +251,7 @@ export class FastClient {
 					networkCode: error.duringHandshake ? undefined : error.code,
 				});
 				if (decision.retry) {
-					await sleepWithAbort(decision.delayMs, signal);
+					await sleep(decision.delayMs, signal);
 					continue;
 				}
 				const details = this.describeConnectionError(error, settings);
@@ -269,7 +269,7 @@ export class FastClient {
 			});
 			if (decision.retry) {
 				response.resume();
-				await sleepWithAbort(decision.delayMs, signal);
+				await sleep(decision.delayMs, signal);
 				continue;
 			}
 			if (decision.reason) (response as IncomingMessage & { retryNote?: string }).retryNote = decision.reason;
