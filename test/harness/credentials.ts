@@ -39,6 +39,23 @@ export class TestCredentialsHelper extends ICredentialsHelper {
 		return [];
 	}
 
+	/** n8n 2.x: false only for credential types restricted to other nodes (none here). */
+	isCredentialUsableByNode(): boolean {
+		return true;
+	}
+
+	/** n8n 2.x: the credential's `preAuthentication`, unconditionally (n8n's own does the same). */
+	async runPreAuthentication(
+		helpers: IHttpRequestHelper,
+		credentials: ICredentialDataDecryptedObject,
+		typeName: string,
+	): Promise<ICredentialDataDecryptedObject | undefined> {
+		const type = this.type(typeName);
+		if (typeof type.preAuthentication !== 'function') return undefined;
+		this.preAuthenticationCalls.push(typeName);
+		return ((await type.preAuthentication.call(helpers, credentials)) as ICredentialDataDecryptedObject) ?? undefined;
+	}
+
 	async authenticate(
 		credentials: ICredentialDataDecryptedObject,
 		typeName: string,

@@ -42,3 +42,17 @@ test('static data survives between polls and manual runs move nothing', async ()
 	expect(manual.items?.[0].json).toEqual({ count: 6, mode: 'manual' });
 	expect(manual.staticData).toEqual({ count: 4 });
 });
+
+describe('the n8n line under test', () => {
+	// `npm test` runs against the 1.x libraries of devDependencies; `npm run test:n8n2` maps
+	// n8n-workflow and n8n-core to those of the installed n8n 2.x (jest.config.js).
+	const line = process.env.N8N_TEST_N8N_DIR ? '2' : '1';
+
+	test(`the nodes and the engine load n8n-workflow and n8n-core ${line}.x`, () => {
+		const workflow = require('n8n-workflow/package.json') as { version: string };
+		const core = require('n8n-core/package.json') as { version: string };
+		expect(workflow.version.split('.')[0]).toBe(line);
+		expect(core.version.split('.')[0]).toBe(line);
+		expect(require.resolve('n8n-workflow')).toBe(require.resolve('n8n-workflow', { paths: [require.resolve('n8n-core')] }));
+	});
+});

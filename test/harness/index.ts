@@ -40,13 +40,8 @@ import type {
 	ITriggerFunctions,
 	ITriggerResponse,
 } from 'n8n-workflow';
-import {
-	NodeHelpers,
-	Workflow,
-	createDeferredPromise,
-	createEmptyRunExecutionData,
-	createRunExecutionData,
-} from 'n8n-workflow';
+// Only what both n8n lines export (n8n-workflow 2.x has no createDeferredPromise, for one).
+import { NodeHelpers, Workflow, createEmptyRunExecutionData, createRunExecutionData } from 'n8n-workflow';
 
 import { FastParapheurApi } from '../../credentials/FastParapheurApi.credentials';
 import { FlowerDocsApi } from '../../credentials/FlowerDocsApi.credentials';
@@ -285,8 +280,9 @@ export async function runNode(options: RunOptions): Promise<RunResult> {
 		updatedAt: new Date(),
 		isArchived: false,
 	} as unknown as ConstructorParameters<typeof ExecutionLifecycleHooks>[2]);
-	const finished = createDeferredPromise<IRun>();
-	hooks.addHandler('workflowExecuteAfter', (fullRunData) => finished.resolve(fullRunData));
+	let finish: (run: IRun) => void = () => undefined;
+	const finished = new Promise<IRun>((resolve) => (finish = resolve));
+	hooks.addHandler('workflowExecuteAfter', (fullRunData) => finish(fullRunData));
 	const additionalData = baseAdditionalData(credentialsHelper, hooks);
 
 	const runExecutionData = createRunExecutionData({
@@ -296,7 +292,7 @@ export async function runNode(options: RunOptions): Promise<RunResult> {
 	});
 	const execution = new WorkflowExecute(additionalData, mode, runExecutionData);
 	await execution.processRunExecutionData(workflow);
-	const run = await finished.promise;
+	const run = await finished;
 
 	const nodes: RunResult['nodes'] = {};
 	for (const [name, tasks] of Object.entries(run.data.resultData.runData)) {
