@@ -12,7 +12,7 @@ export interface FastFixture {
 	credentials(overrides?: Partial<ICredentialDataDecryptedObject>): Record<string, ICredentialDataDecryptedObject>;
 	run(
 		parameters: INodeParameters,
-		options?: { items?: IDataObject[]; node?: Partial<NodeUnderTest>; credentials?: Partial<ICredentialDataDecryptedObject> },
+		options?: { items?: IDataObject[]; node?: Partial<NodeUnderTest>; credentials?: Partial<ICredentialDataDecryptedObject>; cancelAfterMs?: number },
 	): Promise<RunResult>;
 }
 
@@ -54,6 +54,7 @@ export function useFast(options: FastEmulatorOptions = {}): FastFixture {
 			node: { type: 'fastParapheur', parameters, ...runOptions.node },
 			credentials: fixture.credentials(runOptions.credentials),
 			items: runOptions.items,
+			cancelAfterMs: runOptions.cancelAfterMs,
 		});
 	return fixture;
 }

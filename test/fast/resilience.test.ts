@@ -65,6 +65,15 @@ describe('retries', () => {
 		expect(fast.emulator.server.requests('GET', /history$/)).toHaveLength(3);
 	});
 
+	it('stops waiting to retry when the execution is cancelled: nothing is sent again', async () => {
+		fast.emulator.injectFault({ status: 503, headers: { 'retry-after': '2' }, body: 'maintenance' });
+		const started = Date.now();
+		await fast.run(status, { cancelAfterMs: 300 });
+		expect(Date.now() - started).toBeLessThan(1500);
+		await new Promise((resolve) => setTimeout(resolve, 2500));
+		expect(fast.emulator.server.requests('GET', /history$/)).toHaveLength(1);
+	});
+
 	it('retries a read after a dropped connection', async () => {
 		fast.emulator.injectFault({ drop: true });
 		const run = await fast.run(status);

@@ -181,6 +181,8 @@ export interface RunOptions {
 	mode?: WorkflowExecuteMode;
 	/** An existing helper, to keep stored tokens between runs. */
 	credentialsHelper?: TestCredentialsHelper;
+	/** Cancels the execution after this many milliseconds, as the editor's Stop button does. */
+	cancelAfterMs?: number;
 }
 
 export interface RunResult {
@@ -291,7 +293,15 @@ export async function runNode(options: RunOptions): Promise<RunResult> {
 		},
 	});
 	const execution = new WorkflowExecute(additionalData, mode, runExecutionData);
-	await execution.processRunExecutionData(workflow);
+	const running = execution.processRunExecutionData(workflow);
+	const canceller =
+		options.cancelAfterMs === undefined ? undefined : setTimeout(() => running.cancel(), options.cancelAfterMs);
+	try {
+		// A cancelled execution resolves at once, with the run data as it was (as n8n does).
+		await running;
+	} finally {
+		clearTimeout(canceller);
+	}
 	const run = await finished;
 
 	const nodes: RunResult['nodes'] = {};

@@ -17,7 +17,7 @@ export const SEED: MaarchSeed = {
 export interface MaarchFixture {
 	emulator: MaarchEmulator;
 	credentials(overrides?: Partial<ICredentialDataDecryptedObject>): Record<string, ICredentialDataDecryptedObject>;
-	run(parameters: INodeParameters, options?: { items?: IDataObject[]; node?: Partial<NodeUnderTest>; credentials?: Partial<ICredentialDataDecryptedObject> }): Promise<RunResult>;
+	run(parameters: INodeParameters, options?: { items?: IDataObject[]; node?: Partial<NodeUnderTest>; credentials?: Partial<ICredentialDataDecryptedObject>; cancelAfterMs?: number }): Promise<RunResult>;
 }
 
 /** A fresh emulator per test, seeded with a few users, and a runner bound to it. */
@@ -43,6 +43,7 @@ export function useMaarch(seed: MaarchSeed = SEED): MaarchFixture {
 			node: { type: 'maarchCourrier', parameters: { resource: 'user', ...parameters }, ...options.node },
 			credentials: fixture.credentials(options.credentials),
 			items: options.items,
+			cancelAfterMs: options.cancelAfterMs,
 		});
 	return fixture;
 }

@@ -55,6 +55,16 @@ describe('retries', () => {
 		expect(log[2].at - log[1].at).toBeGreaterThanOrEqual(900);
 	});
 
+	test('cancelling the execution during a Retry-After wait stops it: no request is sent again', async () => {
+		maarch.emulator.injectFault({ status: 503, headers: { 'retry-after': '2' }, body: { errors: 'Service unavailable' } });
+		const started = Date.now();
+		await maarch.run({ operation: 'get', userId: byId(10) }, { cancelAfterMs: 300 });
+		expect(Date.now() - started).toBeLessThan(1500);
+		// Past the asked wait: a wait that ignored the cancellation would have sent the retry by now.
+		await new Promise((resolve) => setTimeout(resolve, 2500));
+		expect(paths()).toEqual(['GET /rest/users/10']);
+	});
+
 	test('retries are bounded, then the error says the server is unavailable', async () => {
 		maarch.emulator.maintenanceRetryAfter = 0;
 		const result = await maarch.run({ operation: 'get', userId: byId(10), requestOptions: { maxRetries: 2 } });
