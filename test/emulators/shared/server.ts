@@ -1,6 +1,7 @@
 /**
  * A small HTTP(S) server that every vendor emulator is built on: routing with path parameters,
- * a request log the tests can read, and fault injection for the next N requests.
+ * a request log the tests can read, and fault injection for the next N requests (of any kind, or
+ * only those a `FaultMatch` picks: method, path, any other condition).
  * It listens on 127.0.0.1 only, on a random port.
  *
  * Large transfers: a route registered with `{ stream: true }` gets the raw request stream
@@ -25,6 +26,8 @@ export interface LoggedRequest {
 	body: unknown;
 	/** Milliseconds since the emulator started. */
 	at: number;
+	/** When it was received (epoch milliseconds), to compare with times taken elsewhere. */
+	time: number;
 	/** Set when a fault was served instead of the real route. */
 	fault?: Fault;
 	/** Only for routes registered with `{ stream: true }`: the unread request body. */
@@ -71,6 +74,15 @@ export interface Fault {
 	drop?: boolean;
 }
 
+/** Which requests a fault applies to: all given conditions must hold. */
+export interface FaultMatch {
+	method?: string;
+	/** The path without the query string: equal to a string, or matching a RegExp. */
+	path?: string | RegExp;
+	/** Any other condition (query, headers, body). */
+	when?: (request: LoggedRequest) => boolean;
+}
+
 export interface EmulatorResponse {
 	status: number;
 	/** Buffer (sent as is), string, JSON-able value, or a Readable that is piped. */
@@ -109,7 +121,7 @@ export class EmulatorServer {
 
 	private readonly routes: Route[] = [];
 
-	private readonly faults: Array<{ fault: Fault; remaining: number }> = [];
+	private readonly faults: Array<{ fault: Fault; remaining: number; match?: FaultMatch }> = [];
 
 	private readonly sockets = new Set<Socket>();
 
@@ -146,9 +158,18 @@ export class EmulatorServer {
 		return this;
 	}
 
-	/** The next `count` requests get this fault instead of their normal answer. */
-	injectFault(fault: Fault, count = 1): void {
-		this.faults.push({ fault, remaining: count });
+	/**
+	 * The next `count` requests get this fault instead of their normal answer; with `match`, only
+	 * the next `count` requests it matches (the others are served as usual). Faults apply in the
+	 * order they were injected: a request gets the first one that applies to it.
+	 */
+	injectFault(fault: Fault, count = 1, match?: FaultMatch): void {
+		this.faults.push({ fault, remaining: count, match });
+	}
+
+	/** How many injected faults have not been served yet. */
+	pendingFaults(): number {
+		return this.faults.reduce((total, slot) => total + slot.remaining, 0);
 	}
 
 	clearFaults(): void {
@@ -196,12 +217,13 @@ export class EmulatorServer {
 		this.server = undefined;
 	}
 
-	private nextFault(): Fault | undefined {
-		const head = this.faults[0];
-		if (!head) return undefined;
-		head.remaining -= 1;
-		if (head.remaining <= 0) this.faults.shift();
-		return head.fault;
+	private nextFault(request: LoggedRequest): Fault | undefined {
+		const index = this.faults.findIndex((slot) => matches(slot.match, request));
+		if (index < 0) return undefined;
+		const slot = this.faults[index];
+		slot.remaining -= 1;
+		if (slot.remaining <= 0) this.faults.splice(index, 1);
+		return slot.fault;
 	}
 
 	private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
@@ -236,6 +258,7 @@ export class EmulatorServer {
 				body = text;
 			}
 		}
+		const receivedAt = Date.now();
 		const entry: LoggedRequest = {
 			method,
 			path: url.pathname,
@@ -243,7 +266,8 @@ export class EmulatorServer {
 			headers: req.headers,
 			rawBody,
 			body,
-			at: Date.now() - this.startedAt,
+			at: receivedAt - this.startedAt,
+			time: receivedAt,
 		};
 		if (streamed) entry.stream = req;
 		const socket = req.socket as Partial<TLSSocket>;
@@ -262,7 +286,7 @@ export class EmulatorServer {
 			if (streamed && !req.readableEnded) req.resume();
 		};
 
-		const fault = this.nextFault();
+		const fault = this.nextFault(entry);
 		if (fault) {
 			entry.fault = fault;
 			if (fault.delayMs) await sleep(fault.delayMs);
@@ -345,6 +369,16 @@ export class EmulatorServer {
 	}
 }
 
+/** Whether a request meets a FaultMatch (no match: every request). */
+export function matches(match: FaultMatch | undefined, request: LoggedRequest): boolean {
+	if (!match) return true;
+	if (match.method !== undefined && match.method.toUpperCase() !== request.method) return false;
+	if (match.path !== undefined) {
+		if (typeof match.path === 'string' ? match.path !== request.path : !match.path.test(request.path)) return false;
+	}
+	return match.when ? match.when(request) : true;
+}
+
 export function basicCredentials(
 	request: LoggedRequest,
 ): { login: string; password: string } | undefined {
@@ -380,7 +414,7 @@ export abstract class VendorEmulator {
 		await this.server.close();
 	}
 
-	injectFault(fault: Fault, count = 1): void {
-		this.server.injectFault(fault, count);
+	injectFault(fault: Fault, count = 1, match?: FaultMatch): void {
+		this.server.injectFault(fault, count, match);
 	}
 }
