@@ -191,11 +191,17 @@ function header(headers: ApiResponse['headers'], name: string): string {
 	return Array.isArray(value) ? value.join(', ') : (value ?? '');
 }
 
+/** "<vendor> did not answer within 1 second" / "... within 30 seconds". */
+export function timeoutMessage(vendorName: string, timeoutMs: number): string {
+	const seconds = Math.round(timeoutMs / 1000);
+	return `${vendorName} did not answer within ${seconds} second${seconds === 1 ? '' : 's'}`;
+}
+
 /** What a connection failure means, in words. */
 function describeNetworkFailure(vendor: Vendor, code: string | undefined, error: unknown, timeoutMs: number): ErrorDetails {
 	if (code === 'ECONNABORTED' || code === 'ETIMEDOUT') {
 		return {
-			message: `${vendor.name} did not answer within ${Math.round(timeoutMs / 1000)} seconds`,
+			message: timeoutMessage(vendor.name, timeoutMs),
 			description:
 				"Raise 'Timeout (Seconds)' in the node's Request Options, or check that the server is reachable from n8n.",
 		};

@@ -99,7 +99,7 @@ describe('retries', () => {
 	it('times out with the configured timeout', async () => {
 		fast.emulator.injectFault({ delayMs: 3000, status: 200, body: [] });
 		const run = await fast.run({ ...status, requestOptions: { timeout: 1, maxRetries: 0 } });
-		expect(run.error?.message).toBe('FAST Parapheur did not answer within 1 seconds');
+		expect(run.error?.message).toBe('FAST Parapheur did not answer within 1 second');
 	});
 });
 

@@ -143,7 +143,7 @@ describe('slow and broken answers', () => {
 		const result = await maarch.run({ operation: 'get', userId: byId(10), requestOptions: { timeout: 1 } });
 		// Well under the server's 6 s: the node gave up after its 1 s timeout.
 		expect(Date.now() - started).toBeLessThan(5000);
-		expect(result.error?.message).toBe('Maarch Courrier did not answer within 1 seconds');
+		expect(result.error?.message).toBe('Maarch Courrier did not answer within 1 second');
 		expect(result.error?.description).toMatch(/Timeout \(Seconds\)/);
 		expect(maarch.emulator.log).toHaveLength(1);
 	});

@@ -17,7 +17,7 @@ import type { ErrorDetails } from '../../shared/errors';
 import { apiError, excerpt } from '../../shared/errors';
 import { parseContentDisposition, sanitizeFileName } from '../../shared/binary';
 import type { RequestSettings, Vendor } from '../../shared/request';
-import { DEFAULT_REQUEST_SETTINGS, describeHttpFailure } from '../../shared/request';
+import { DEFAULT_REQUEST_SETTINGS, describeHttpFailure, timeoutMessage } from '../../shared/request';
 import { decideRetry } from '../../shared/retry';
 import { InputError } from '../../shared/validation';
 import type { FastError, FastSubject } from '../helpers/errors';
@@ -283,7 +283,7 @@ export class FastClient {
 		const code = error.code ?? '';
 		if (code === 'ETIMEDOUT' || code === 'ESOCKETTIMEDOUT') {
 			return {
-				message: `FAST Parapheur did not answer within ${Math.round(settings.timeoutMs / 1000)} seconds`,
+				message: timeoutMessage(FAST.name, settings.timeoutMs),
 				description: "Raise 'Timeout (Seconds)' in the node's Request Options, or check that the server is reachable from n8n.",
 			};
 		}
