@@ -8,6 +8,13 @@
  *                               2 minutes per line: n8n polls once a minute)
  *   E2E_EXAMPLES=fast-otp,maarch-departure   runs only the examples whose file name contains one of these
  *   E2E_SAVE_RUNS=/tmp/runs     writes each run's output (the IRun JSON) there, for reading
+ *   E2E_FAULTS=0                skips the fault chapter (test/e2e/faults.ts: 503 and 429 with
+ *                               Retry-After, a dropped connection, a timeout, a POST answered 503,
+ *                               a 401, Continue On Fail and the error output, for every vendor;
+ *                               one workflow per vendor, about 30 s per line);
+ *                               E2E_FAULTS=fast,maarch runs only these vendors' (fast, maarch,
+ *                               namirial, flowerdocs)
+ *   E2E_FAULTS_ONLY=1           runs only the fault chapter (no examples, no trigger check)
  *
  * The emulators listen on fixed ports (E2E_MAARCH_PORT 8711, E2E_FAST_PORT 8712, E2E_NAMIRIAL_PORT 8713, E2E_FLOWERDOCS_PORT 8714), because the
  * credentials imported into n8n name them; they are started afresh, in this process, for every
@@ -31,6 +38,8 @@ import { startFlowerDocsEmulator } from '../test/emulators/flowerdocs';
 import { FLOWERDOCS_SAMPLE } from '../test/emulators/flowerdocs/sample';
 import type { Emulators, NodeExpectation } from '../test/e2e/expectations';
 import { EXPECTATIONS, contains, describeExpected } from '../test/e2e/expectations';
+import type { FaultSuite } from '../test/e2e/faults';
+import { FAULT_SUITES, armFaults, checkFaultRun, faultWorkflow } from '../test/e2e/faults';
 import type { TriggerCheckResult } from '../test/e2e/fast-trigger';
 import { FastTriggerCheck, TRIGGER_WORKFLOW_ID } from '../test/e2e/fast-trigger';
 import type { N8nInstall, N8nLine } from './lib/n8n';
@@ -167,8 +176,9 @@ async function runLine(install: N8nInstall, tarball: string): Promise<number> {
 	await importCredentialsAndExamples(install, env, credentials);
 	const saveRuns = process.env.E2E_SAVE_RUNS;
 	if (saveRuns) mkdirSync(saveRuns, { recursive: true });
+	const faultsOnly = process.env.E2E_FAULTS_ONLY === '1';
 	let failures = 0;
-	for (const file of selectedExamples()) {
+	for (const file of faultsOnly ? [] : selectedExamples()) {
 		const workflow = JSON.parse(readFileSync(file, 'utf8')) as { id: string; name: string };
 		const name = file.split('/').pop()!.replace(/\.json$/, '');
 		const emulators = await startEmulators();
@@ -189,7 +199,62 @@ async function runLine(install: N8nInstall, tarball: string): Promise<number> {
 		for (const problem of problems) console.log(`      ${problem}`);
 		if (problems.length) failures++;
 	}
-	return failures + (process.env.E2E_POLLING === '0' ? 0 : await checkPolling(install, env));
+	if (process.env.E2E_FAULTS !== '0') failures += await runFaultChapter(install, env);
+	return failures + (process.env.E2E_POLLING === '0' || faultsOnly ? 0 : await checkPolling(install, env));
+}
+
+/** The fault suites to run: all, or those named in E2E_FAULTS (comma-separated keys). */
+function selectedFaultSuites(): FaultSuite[] {
+	const wanted = (process.env.E2E_FAULTS ?? '')
+		.split(',')
+		.map((part) => part.trim())
+		.filter((part) => part && part !== '1');
+	return FAULT_SUITES.filter((suite) => wanted.length === 0 || wanted.includes(suite.key));
+}
+
+/**
+ * The fault chapter (test/e2e/faults.ts): one generated workflow per vendor, imported, then run
+ * once against a fresh emulator with every case's faults armed. One line per case.
+ */
+async function runFaultChapter(install: N8nInstall, env: NodeJS.ProcessEnv): Promise<number> {
+	const suites = selectedFaultSuites();
+	if (suites.length === 0) return 0;
+	const started = Date.now();
+	const folder = mkdtempSync(join(tmpdir(), 'n8n-parapheur-faults-'));
+	for (const suite of suites) writeFileSync(join(folder, `${suite.key}.json`), JSON.stringify(faultWorkflow(suite), null, 2));
+	const imported = await n8nCommand(install, env, ['import:workflow', '--separate', `--input=${folder}`]);
+	if (imported.code !== 0) throw new Error(`n8n import:workflow failed:\n${imported.stderr}\n${imported.stdout}`);
+	const ports = { maarch: MAARCH_PORT, fast: FAST_PORT, namirial: NAMIRIAL_PORT, flowerdocs: FLOWERDOCS_PORT };
+	let failures = 0;
+	let cases = 0;
+	for (const suite of suites) {
+		const emulator = await suite.start(ports);
+		let results: Array<{ name: string; ok: boolean; seconds: number; problems: string[] }>;
+		try {
+			armFaults(suite, emulator);
+			const result = await n8nCommand(install, env, ['execute', `--id=${suite.workflowId}`, '--rawOutput']);
+			const run = parseRun(result.stdout);
+			if (process.env.E2E_SAVE_RUNS) {
+				writeFileSync(
+					join(process.env.E2E_SAVE_RUNS, `${install.line}-faults-${suite.key}.json`),
+					run ? JSON.stringify(run, null, 2) : result.stdout + result.stderr,
+				);
+			}
+			results = run
+				? checkFaultRun(suite, run, emulator)
+				: [{ name: 'run', ok: false, seconds: 0, problems: [`no run data (exit ${result.code}): ${(result.stderr || result.stdout).slice(-2000)}`] }];
+		} finally {
+			await emulator.close();
+		}
+		for (const { name, ok, seconds, problems } of results) {
+			console.log(`${ok ? 'PASS' : 'FAIL'}  n8n ${install.version.padEnd(9)} ${`faults ${suite.key}: ${name}`.padEnd(52)} ${seconds.toFixed(1)} s`);
+			for (const problem of problems) console.log(`      ${problem}`);
+			if (!ok) failures++;
+		}
+		cases += suite.cases.length;
+	}
+	console.log(`      fault chapter on n8n ${install.version}: ${cases} cases, ${failures} failed, ${((Date.now() - started) / 1000).toFixed(1)} s`);
+	return failures;
 }
 
 /**
@@ -244,10 +309,10 @@ async function main() {
 		failures += await runLine(getN8n(line), tarball);
 	}
 	if (failures) {
-		console.log(`${failures} example run(s) failed`);
+		console.log(`${failures} check(s) failed`);
 		process.exit(1);
 	}
-	console.log('All example runs passed');
+	console.log('All checks passed');
 }
 
 if (require.main === module) {
