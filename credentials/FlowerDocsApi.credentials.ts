@@ -1,7 +1,6 @@
 import type {
 	IAuthenticateGeneric,
 	ICredentialDataDecryptedObject,
-	ICredentialTestRequest,
 	ICredentialType,
 	IHttpRequestHelper,
 	Icon,
@@ -49,6 +48,32 @@ export function flowerDocsCoreUrl(url: unknown): string {
 		.replace(/\/+$/, '');
 }
 
+/**
+ * Why a login (`POST /rest/authentication`) did not give a token, in words: used by the node's
+ * preAuthentication and by the credential Test (nodes/FlowerDocs/methods/credentialTest.ts).
+ */
+export function describeLoginFailure(
+	status: number,
+	body: unknown,
+	credentials: { user?: unknown; scope?: unknown },
+	url: string,
+): string {
+	const message = (body as { message?: unknown } | undefined)?.message;
+	const vendor = typeof message === 'string' ? `: ${message}` : '';
+	if (status === 401 || status === 403) {
+		return `FlowerDocs refused the login of user '${String(credentials.user)}' in scope '${String(credentials.scope)}' (HTTP ${status})${vendor}. Check the user, password and scope in the credential.`;
+	}
+	if (status === 404 || status === 405) {
+		return `No FlowerDocs login service at ${url} (HTTP ${status}). Check the Core URL: it includes the context path, e.g. https://host/core.`;
+	}
+	return `FlowerDocs login failed (HTTP ${status})${vendor}`;
+}
+
+/**
+ * Tested by the FlowerDocs node (`testedBy`, nodes/FlowerDocs/methods/credentialTest.ts): it logs in
+ * and asks the user service, with its own message for each failure on n8n 1.x and 2.x alike (a
+ * declarative `test` loses them on 1.x: see credentials/testConnection.ts).
+ */
 export class FlowerDocsApi implements ICredentialType {
 	name = 'flowerDocsApi';
 
@@ -141,23 +166,12 @@ export class FlowerDocsApi implements ICredentialType {
 				`Could not reach FlowerDocs to log in at ${url}: ${String((error as { code?: string }).code ?? 'no answer')}`,
 			);
 		}
-		const body = response.body as { value?: unknown; message?: unknown; code?: unknown } | undefined;
+		const body = response.body as { value?: unknown } | undefined;
 		const status = response.statusCode ?? 0;
 		if (status >= 200 && status < 300 && typeof body?.value === 'string' && body.value !== '') {
 			return { sessionToken: body.value, renewAt: String(tokenRenewAt(body.value)) };
 		}
-		const vendor = typeof body?.message === 'string' ? `: ${body.message}` : '';
-		if (status === 401 || status === 403) {
-			throw new Error(
-				`FlowerDocs refused the login of user '${String(credentials.user)}' in scope '${String(credentials.scope)}' (HTTP ${status})${vendor}. Check the user, password and scope in the credential.`,
-			);
-		}
-		if (status === 404 || status === 405) {
-			throw new Error(
-				`No FlowerDocs login service at ${url} (HTTP ${status}). Check the Core URL: it includes the context path, e.g. https://host/core.`,
-			);
-		}
-		throw new Error(`FlowerDocs login failed (HTTP ${status})${vendor}`);
+		throw new Error(describeLoginFailure(status, response.body, credentials, url));
 	}
 
 	authenticate: IAuthenticateGeneric = {
@@ -165,38 +179,5 @@ export class FlowerDocsApi implements ICredentialType {
 		properties: {
 			headers: { token: '={{$credentials.sessionToken}}' },
 		},
-	};
-
-	// Logs in (preAuthentication), then searches the credential's own user: proves the login and
-	// that the user service answers.
-	test: ICredentialTestRequest = {
-		request: {
-			baseURL: '={{$credentials.url.trim().replace(/\\/+$/, "")}}',
-			url: '/rest/users/search',
-			qs: { name: '={{$credentials.user}}' },
-			method: 'GET',
-			skipSslCertificateValidation: '={{$credentials.ignoreSslIssues}}' as unknown as boolean,
-		},
-		rules: [
-			{
-				type: 'responseCode',
-				properties: { value: 401, message: 'FlowerDocs rejected the session token: check the user, password and scope.' },
-			},
-			{
-				type: 'responseCode',
-				properties: {
-					value: 404,
-					message:
-						'The login works, but user management is not available on this FlowerDocs instance (no /rest/users: users may come from a directory). Check the Core URL.',
-				},
-			},
-			{
-				type: 'responseCode',
-				properties: {
-					value: 405,
-					message: 'The login works, but user management is not available on this FlowerDocs instance.',
-				},
-			},
-		],
 	};
 }

@@ -1,11 +1,15 @@
 import type {
 	IAuthenticateGeneric,
 	Icon,
-	ICredentialTestRequest,
 	ICredentialType,
 	INodeProperties,
 } from 'n8n-workflow';
 
+/**
+ * Tested by the Maarch Courrier node (`testedBy`, nodes/MaarchCourrier/methods/credentialTest.ts),
+ * with its own message for each failure on n8n 1.x and 2.x alike (a declarative `test` loses them
+ * on 1.x: see credentials/testConnection.ts).
+ */
 export class MaarchCourrierApi implements ICredentialType {
 	name = 'maarchCourrierApi';
 
@@ -61,48 +65,5 @@ export class MaarchCourrierApi implements ICredentialType {
 				password: '={{$credentials.password}}',
 			},
 		},
-	};
-
-	test: ICredentialTestRequest = {
-		request: {
-			// Same URL rule as the node: trailing slashes and a trailing /rest are dropped, /rest is added.
-			baseURL: '={{$credentials.url.trim().replace(/\\/+$/, "").replace(/\\/rest$/i, "")}}/rest',
-			url: '/users',
-			method: 'GET',
-			skipSslCertificateValidation: '={{$credentials.ignoreSslIssues}}' as unknown as boolean,
-		},
-		rules: [
-			{
-				type: 'responseCode',
-				properties: {
-					value: 401,
-					message:
-						"Maarch Courrier rejected the login or password. Check them, and that the account's mode is 'rest' (web service). Repeated failures lock the account.",
-				},
-			},
-			{
-				type: 'responseCode',
-				properties: {
-					value: 403,
-					message:
-						'The login works, but the account may not manage users: give it the user administration privilege in Maarch Courrier.',
-				},
-			},
-			{
-				type: 'responseCode',
-				properties: {
-					value: 404,
-					message:
-						'No Maarch Courrier API at this address: check the instance URL (the address of Maarch Courrier as in the browser).',
-				},
-			},
-			{
-				type: 'responseCode',
-				properties: {
-					value: 503,
-					message: 'Maarch Courrier is unavailable (HTTP 503), probably during an upgrade. Try again later.',
-				},
-			},
-		],
 	};
 }

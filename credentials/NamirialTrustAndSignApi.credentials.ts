@@ -1,11 +1,15 @@
 import type {
 	IAuthenticateGeneric,
 	Icon,
-	ICredentialTestRequest,
 	ICredentialType,
 	INodeProperties,
 } from 'n8n-workflow';
 
+/**
+ * Tested by the Namirial Trust and Sign node (`testedBy`,
+ * nodes/NamirialTrustAndSign/methods/credentialTest.ts), with its own message for each failure on
+ * n8n 1.x and 2.x alike (a declarative `test` loses them on 1.x: see credentials/testConnection.ts).
+ */
 export class NamirialTrustAndSignApi implements ICredentialType {
 	name = 'namirialTrustAndSignApi';
 
@@ -65,40 +69,5 @@ export class NamirialTrustAndSignApi implements ICredentialType {
 				password: '={{$credentials.password}}',
 			},
 		},
-	};
-
-	test: ICredentialTestRequest = {
-		request: {
-			// Same rule as the node (transport/index.ts): a known environment, or the custom URL without
-			// trailing slashes.
-			baseURL:
-				'={{ {"integration": "https://integration-api.ekeynox.net", "preproduction": "https://preprod-api.ekeynox.net", "production": "https://api.ekeynox.net"}[$credentials.environment] || String($credentials.url || "").trim().replace(/\\/+$/, "").replace(/\\/contract\\/management(\\/users)?$/i, "") }}',
-			url: '/contract/management/users',
-			method: 'GET',
-		},
-		rules: [
-			{
-				type: 'responseCode',
-				properties: {
-					value: 401,
-					message:
-						'Trust and Sign rejected the e-mail or password. Check them, and the environment: integration, pre-production and production have separate accounts.',
-				},
-			},
-			{
-				type: 'responseCode',
-				properties: {
-					value: 403,
-					message: 'The login works, but this operator may not manage operators: it needs the ADMINISTRATION authorization.',
-				},
-			},
-			{
-				type: 'responseCode',
-				properties: {
-					value: 404,
-					message: 'No Trust and Sign management API at this address: check the environment or the custom URL.',
-				},
-			},
-		],
 	};
 }

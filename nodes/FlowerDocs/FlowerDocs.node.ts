@@ -4,6 +4,7 @@ import { NodeConnectionTypes } from 'n8n-workflow';
 import { requestOptionsProperty } from '../shared/request';
 import { router } from './actions/router';
 import * as user from './actions/user/User.resource';
+import { credentialTest } from './methods';
 
 export class FlowerDocs implements INodeType {
 	description: INodeTypeDescription = {
@@ -18,7 +19,7 @@ export class FlowerDocs implements INodeType {
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
-		credentials: [{ name: 'flowerDocsApi', required: true }],
+		credentials: [{ name: 'flowerDocsApi', required: true, testedBy: 'flowerDocsApiTest' }],
 		properties: [
 			{
 				displayName: 'Resource',
@@ -32,6 +33,8 @@ export class FlowerDocs implements INodeType {
 			requestOptionsProperty,
 		],
 	};
+
+	methods = { credentialTest };
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		return await router.call(this);

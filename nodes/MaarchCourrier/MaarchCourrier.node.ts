@@ -4,7 +4,7 @@ import { NodeConnectionTypes } from 'n8n-workflow';
 import { requestOptionsProperty } from '../shared/request';
 import { router } from './actions/router';
 import * as user from './actions/user/User.resource';
-import { listSearch } from './methods';
+import { credentialTest, listSearch } from './methods';
 
 export class MaarchCourrier implements INodeType {
 	description: INodeTypeDescription = {
@@ -19,7 +19,7 @@ export class MaarchCourrier implements INodeType {
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
-		credentials: [{ name: 'maarchCourrierApi', required: true }],
+		credentials: [{ name: 'maarchCourrierApi', required: true, testedBy: 'maarchCourrierApiTest' }],
 		properties: [
 			{
 				displayName: 'Resource',
@@ -34,7 +34,7 @@ export class MaarchCourrier implements INodeType {
 		],
 	};
 
-	methods = { listSearch };
+	methods = { listSearch, credentialTest };
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		return await router.call(this);

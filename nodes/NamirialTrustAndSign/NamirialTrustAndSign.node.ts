@@ -4,6 +4,7 @@ import { NodeConnectionTypes } from 'n8n-workflow';
 import { requestOptionsProperty } from '../shared/request';
 import { router } from './actions/router';
 import * as operator from './actions/operator/Operator.resource';
+import { credentialTest } from './methods';
 
 export class NamirialTrustAndSign implements INodeType {
 	description: INodeTypeDescription = {
@@ -18,7 +19,7 @@ export class NamirialTrustAndSign implements INodeType {
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
-		credentials: [{ name: 'namirialTrustAndSignApi', required: true }],
+		credentials: [{ name: 'namirialTrustAndSignApi', required: true, testedBy: 'namirialTrustAndSignApiTest' }],
 		properties: [
 			{
 				displayName: 'Resource',
@@ -32,6 +33,8 @@ export class NamirialTrustAndSign implements INodeType {
 			requestOptionsProperty,
 		],
 	};
+
+	methods = { credentialTest };
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		return await router.call(this);

@@ -1,11 +1,12 @@
 /**
  * The session token: one login for many requests, renewal before the token's end, one renewal
- * and one retry after a 401, a clear error after a second 401, and the credential's Test.
+ * and one retry after a 401, and a clear error after a second 401 (the credential's Test:
+ * credential.test.ts).
  */
 import { tokenNeedsRenewal } from '../../nodes/FlowerDocs/transport';
 import { readJwtTimes, renewalMargin, tokenRenewAt } from '../../credentials/FlowerDocsApi.credentials';
 import { FLOWERDOCS_API_PASSWORD } from '../emulators/flowerdocs';
-import { TestCredentialsHelper, credentialTypes, everyText, testCredential } from '../harness';
+import { TestCredentialsHelper, credentialTypes, everyText } from '../harness';
 import { useFlowerDocs } from './fixture';
 
 const fd = useFlowerDocs();
@@ -138,38 +139,5 @@ describe('FlowerDocs token helpers', () => {
 		expect(tokenNeedsRenewal({ url: '', scope: '', user: '', password: '', sessionToken: 't', renewAt: String(now) }, now)).toBe(true);
 		expect(tokenNeedsRenewal({ url: '', scope: '', user: '', password: '', sessionToken: 't', renewAt: String(now + 1) }, now)).toBe(false);
 		expect(tokenNeedsRenewal({ url: '', scope: '', user: '', password: '', sessionToken: '', renewAt: '' }, now)).toBe(false);
-	});
-});
-
-describe('FlowerDocs credential test', () => {
-	const data = (overrides: Record<string, string | boolean> = {}) => ({ ...fd.credentials().flowerDocsApi, ...overrides });
-
-	test('logs in, then asks the user service', async () => {
-		expect(await testCredential('flowerDocsApi', data())).toEqual({ status: 'OK', message: 'Connection successful!' });
-		expect(fd.emulator.log.map((entry) => `${entry.method} ${entry.path}`)).toEqual([
-			'POST /core/rest/authentication',
-			'GET /core/rest/users/search',
-		]);
-		expect(fd.emulator.log[1].query).toEqual({ name: 'n8n' });
-	});
-
-	test('a wrong password fails with a clear message', async () => {
-		const result = await testCredential('flowerDocsApi', data({ password: 'wrong' }));
-		expect(result.status).toBe('Error');
-		expect(result.message).toMatch(/FlowerDocs refused the login of user 'n8n' in scope 'GEC' \(HTTP 401\)/);
-		expect(result.message).not.toContain('wrong');
-		expect(fd.emulator.log.filter((entry) => !entry.path.endsWith('/authentication'))).toHaveLength(0);
-	});
-
-	test('a scope the user may not use fails with a clear message', async () => {
-		const result = await testCredential('flowerDocsApi', data({ scope: 'OTHER' }));
-		expect(result.message).toMatch(/refused the login .* scope 'OTHER'/);
-	});
-
-	test('an instance without user management says so', async () => {
-		fd.emulator.userManagement = false;
-		const result = await testCredential('flowerDocsApi', data());
-		expect(result.status).toBe('Error');
-		expect(result.message).toMatch(/user management is not available|HTTP status code: 405|Method Not Allowed/i);
 	});
 });

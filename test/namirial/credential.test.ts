@@ -1,16 +1,18 @@
 /**
- * The credential's Test, run as n8n runs a declarative credential test (it lists operators), and
- * the node's handling of the credential (environments, wrong password, secrets never shown).
+ * The credential's Test, run as n8n runs it (the node's `credentialTest` named by `testedBy`, the
+ * same on n8n 1.x and 2.x: it lists operators), and the node's handling of the credential
+ * (environments, wrong password, secrets never shown).
  */
 import { NAMIRIAL_ADMIN_EMAIL, NAMIRIAL_ADMIN_PASSWORD } from '../emulators/namirial';
-import { everyText, testCredential } from '../harness';
+import { everyText, testCredentialWithNode } from '../harness';
+import { NAMIRIAL_TEST_MESSAGES } from '../../nodes/NamirialTrustAndSign/methods/credentialTest';
 import { namirialBaseUrl } from '../../nodes/NamirialTrustAndSign/transport';
 import { basicAuth, useNamirial } from './fixture';
 
 const namirial = useNamirial();
 
-// n8n 1.x loses the HTTP status of a failing test and shows its generic text (see test/maarch/credential.test.ts).
-const either = (rule: RegExp, generic: string) => new RegExp(`${rule.source}|^${generic}$`);
+const testCredential = async (data: Record<string, unknown>) =>
+	await testCredentialWithNode('namirialTrustAndSign', 'namirialTrustAndSignApi', data as never);
 
 describe('Trust and Sign credential', () => {
 	const data = (overrides: Record<string, unknown> = {}) => ({
@@ -22,21 +24,42 @@ describe('Trust and Sign credential', () => {
 	});
 
 	test('the Test lists operators with Basic auth', async () => {
-		expect(await testCredential('namirialTrustAndSignApi', data())).toEqual({ status: 'OK', message: 'Connection successful!' });
+		expect(await testCredential(data())).toEqual({
+			status: 'OK',
+			message: `Connection successful: Trust and Sign accepted the admin operator ${NAMIRIAL_ADMIN_EMAIL}, who may manage operators`,
+		});
 		expect(namirial.emulator.log.map((entry) => `${entry.method} ${entry.path}`)).toEqual(['GET /contract/management/users']);
 		expect(namirial.emulator.log[0].headers.authorization).toBe(basicAuth);
 	});
 
 	test('a custom URL with a trailing slash or the API path works', async () => {
-		expect((await testCredential('namirialTrustAndSignApi', data({ url: `${namirial.emulator.url}/` }))).status).toBe('OK');
-		expect((await testCredential('namirialTrustAndSignApi', data({ url: `${namirial.emulator.url}/contract/management/` }))).status).toBe('OK');
+		expect((await testCredential(data({ url: `${namirial.emulator.url}/` }))).status).toBe('OK');
+		expect((await testCredential(data({ url: `${namirial.emulator.url}/contract/management/` }))).status).toBe('OK');
 		expect(namirial.emulator.log.map((entry) => entry.path)).toEqual(['/contract/management/users', '/contract/management/users']);
 	});
 
-	test('a wrong password fails the Test', async () => {
-		const result = await testCredential('namirialTrustAndSignApi', data({ password: 'wrong-password' }));
-		expect(result.status).toBe('Error');
-		expect(result.message).toMatch(either(/rejected the e-mail or password/, 'Authorization failed - please check your credentials'));
+	test('a wrong password fails the Test with its own message', async () => {
+		const result = await testCredential(data({ password: 'wrong-password' }));
+		expect(result).toEqual({ status: 'Error', message: NAMIRIAL_TEST_MESSAGES[401] });
+		expect(result.message).toMatch(/rejected the e-mail or password/);
+	});
+
+	test('an operator without ADMINISTRATION (403)', async () => {
+		namirial.emulator.operator(NAMIRIAL_ADMIN_EMAIL)!.authorizations = ['VALIDATION'];
+		expect(await testCredential(data())).toEqual({ status: 'Error', message: NAMIRIAL_TEST_MESSAGES[403] });
+	});
+
+	test('an address without the management API (404), or answering something else', async () => {
+		expect(await testCredential(data({ url: `${namirial.emulator.url}/ekeynox` }))).toEqual({
+			status: 'Error',
+			message: NAMIRIAL_TEST_MESSAGES[404],
+		});
+		namirial.emulator.injectFault({ status: 200, body: { status: 'up' } });
+		expect((await testCredential(data())).message).toBe(
+			`${namirial.emulator.url}/contract/management/users answered, but not with Trust and Sign's operator list: check the environment or the custom URL.`,
+		);
+		namirial.emulator.injectFault({ status: 500, body: { error: { message: 'Internal error', code: 1000 } } });
+		expect((await testCredential(data())).message).toBe(`Trust and Sign answered HTTP 500 at ${namirial.emulator.url}/contract/management/users: Internal error`);
 	});
 
 	test('the environments map to the documented base URLs', () => {

@@ -7,8 +7,9 @@
  * configurable and short in tests); every other route needs a valid `token` header, else 401;
  * trailing slashes are rejected (404); updates are cancel-and-replace; not-found is HTTP 500 with
  * F00206 (get, delete), F00012 (update) or T01002 (password); F00903 for an existing id. With
- * `userManagement: false`, `/rest/users...` answers 405 (directory-backed instances). Fault
- * injection and the request log come from the shared EmulatorServer.
+ * `userManagement: false`, `/rest/users...` answers 405 (directory-backed instances); a user
+ * without the ADMIN profile gets 403 there (T00403). Fault injection and the request log come
+ * from the shared EmulatorServer.
  */
 import { createHmac, randomBytes } from 'node:crypto';
 
@@ -188,6 +189,10 @@ export class FlowerDocsEmulator extends VendorEmulator {
 		this.authenticatedRequests += 1;
 		if (!this.userManagement && request.path.startsWith(`${this.contextPath}/rest/users`)) {
 			return { status: 405, body: { code: 'T00405', message: 'Method Not Allowed' } };
+		}
+		// Managing users takes the ADMIN profile: a logged-in user without it gets Core's 403.
+		if (request.path.startsWith(`${this.contextPath}/rest/users`) && !this.users.get(checked.sub)?.profiles.includes('ADMIN')) {
+			return fdError('T00403', `Access denied: user ${checked.sub} may not manage users`, 403);
 		}
 		return undefined;
 	}
