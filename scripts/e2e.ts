@@ -241,7 +241,7 @@ async function runFaultChapter(install: N8nInstall, env: NodeJS.ProcessEnv): Pro
 				);
 			}
 			results = run
-				? checkFaultRun(suite, run, emulator)
+				? checkFaultRun(suite, run, emulator, result.stdout + result.stderr)
 				: [{ name: 'run', ok: false, seconds: 0, problems: [`no run data (exit ${result.code}): ${(result.stderr || result.stdout).slice(-2000)}`] }];
 		} finally {
 			await emulator.close();

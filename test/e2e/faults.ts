@@ -36,13 +36,13 @@ import type { FastEmulator } from '../emulators/fast';
 import { startFastEmulator } from '../emulators/fast';
 import { SAMPLE_CIRCUITS, SAMPLE_DOCUMENTS } from '../emulators/fast/sample';
 import type { FlowerDocsEmulator } from '../emulators/flowerdocs';
-import { startFlowerDocsEmulator } from '../emulators/flowerdocs';
+import { FLOWERDOCS_API_PASSWORD, startFlowerDocsEmulator } from '../emulators/flowerdocs';
 import { FLOWERDOCS_SAMPLE } from '../emulators/flowerdocs/sample';
 import type { MaarchEmulator } from '../emulators/maarch';
-import { MAARCH_API_LOGIN, startMaarchEmulator } from '../emulators/maarch';
+import { MAARCH_API_LOGIN, MAARCH_API_PASSWORD, startMaarchEmulator } from '../emulators/maarch';
 import { MAARCH_SAMPLE } from '../emulators/maarch/sample';
 import type { NamirialEmulator } from '../emulators/namirial';
-import { NAMIRIAL_ADMIN_EMAIL, startNamirialEmulator } from '../emulators/namirial';
+import { NAMIRIAL_ADMIN_EMAIL, NAMIRIAL_ADMIN_PASSWORD, startNamirialEmulator } from '../emulators/namirial';
 import { NAMIRIAL_SAMPLE } from '../emulators/namirial/sample';
 import type { Fault, FaultMatch, LoggedRequest, VendorEmulator } from '../emulators/shared/server';
 import { matches } from '../emulators/shared/server';
@@ -115,6 +115,10 @@ export interface FaultSuite<E extends VendorEmulator = VendorEmulator> {
 	start: (ports: FaultPorts) => Promise<E>;
 	/** A first node that is not a case (FlowerDocs: the login, so the cases see a stored token). */
 	warmUp?: { parameters: IDataObject; owns: FaultMatch[] };
+	/** Values that must appear nowhere in n8n's output and logs (passwords, tokens, keys). */
+	secrets: (emulator: E) => string[];
+	/** A condition every request the emulator received must meet: what is wrong, or undefined. */
+	everyRequest?: { name: string; problem: (request: LoggedRequest) => string | undefined };
 	cases: Array<FaultCase<E>>;
 }
 
@@ -265,6 +269,9 @@ function splitToErrorOutput(first: IDataObject, message: string, third: IDataObj
 
 const retryAfter = { 'retry-after': String(RETRY_AFTER_SECONDS) };
 
+/** A password as sent in HTTP Basic, and as typed. */
+const basicSecrets = (login: string, password: string) => [password, Buffer.from(`${login}:${password}`).toString('base64')];
+
 // ---------------------------------------------------------------------------------------------
 // Maarch Courrier
 
@@ -277,6 +284,7 @@ export const MAARCH_FAULTS: FaultSuite<MaarchEmulator> = {
 	workflowId: 'FaultsMaarch0001',
 	nodeType: 'n8n-nodes-parapheur.maarchCourrier',
 	credential: 'maarchCourrierApi',
+	secrets: () => basicSecrets(MAARCH_API_LOGIN, MAARCH_API_PASSWORD),
 	start: async (ports) =>
 		await startMaarchEmulator(
 			{
@@ -358,6 +366,13 @@ export const FAST_FAULTS: FaultSuite<FastEmulator> = {
 	nodeType: 'n8n-nodes-parapheur.fastParapheur',
 	credential: 'fastParapheurApi',
 	start: async (ports) => await startFastEmulator({ port: ports.fast }),
+	// The PKCS#12 password, and the PKCS#12 itself (whole, and a slice of it).
+	secrets: (emulator) => [emulator.pki.clientPfxPassword, emulator.pki.clientPfxBase64, emulator.pki.clientPfxBase64.slice(100, 164)],
+	// Retries open new connections: each must present the client certificate again.
+	everyRequest: {
+		name: 'client certificate on every request',
+		problem: (request) => (request.tls?.authorized && request.tls.peerCertificate ? undefined : `${request.method} ${request.path} without a verified client certificate`),
+	},
 	cases: [
 		{
 			name: '503 Retry-After then 200',
@@ -454,6 +469,7 @@ export const NAMIRIAL_FAULTS: FaultSuite<NamirialEmulator> = {
 	workflowId: 'FaultsNamirial01',
 	nodeType: 'n8n-nodes-parapheur.namirialTrustAndSign',
 	credential: 'namirialTrustAndSignApi',
+	secrets: () => basicSecrets(NAMIRIAL_ADMIN_EMAIL, NAMIRIAL_ADMIN_PASSWORD),
 	start: async (ports) =>
 		await startNamirialEmulator(
 			{
@@ -588,6 +604,11 @@ export const FLOWERDOCS_FAULTS: FaultSuite<FlowerDocsEmulator> = {
 	workflowId: 'FaultsFlowerDoc1',
 	nodeType: 'n8n-nodes-parapheur.flowerDocs',
 	credential: 'flowerDocsApi',
+	// The password, and every session token the emulator saw.
+	secrets: (emulator) => [
+		FLOWERDOCS_API_PASSWORD,
+		...new Set(emulator.log.map((entry) => entry.headers.token).filter((token): token is string => typeof token === 'string' && token !== '')),
+	],
 	start: async (ports) =>
 		await startFlowerDocsEmulator(
 			{
@@ -786,8 +807,11 @@ function caseRequests(faultCase: FaultCase<VendorEmulator>): FaultMatch[] {
 	return faultCase.owns ?? (faultCase.faults ?? []).map(({ match }) => match);
 }
 
-/** Checks every case of a suite in a run; `emulator` is the one the run talked to. */
-export function checkFaultRun(suite: FaultSuite, run: IRun, emulator: VendorEmulator): FaultCaseResult[] {
+/**
+ * Checks every case of a suite in a run; `emulator` is the one the run talked to, `output` what
+ * `n8n execute` printed (the run and n8n's logs).
+ */
+export function checkFaultRun(suite: FaultSuite, run: IRun, emulator: VendorEmulator, output: string): FaultCaseResult[] {
 	const runData = run.data.resultData.runData;
 	const results: FaultCaseResult[] = [];
 	const unused = emulator.server.pendingFaults();
@@ -817,6 +841,14 @@ export function checkFaultRun(suite: FaultSuite, run: IRun, emulator: VendorEmul
 	const unclaimed = emulator.log.filter((entry) => !isLogin(entry) && !claims.some((match) => matches(match, entry)));
 	if (unclaimed.length > 0) {
 		results.push({ name: 'no request outside the cases', ok: false, seconds: 0, problems: [`requests no case sends: ${describeRequests(unclaimed)}`] });
+	}
+	if (suite.everyRequest) {
+		const problems = emulator.log.map(suite.everyRequest.problem).filter((problem): problem is string => problem !== undefined);
+		if (problems.length > 0) results.push({ name: suite.everyRequest.name, ok: false, seconds: 0, problems });
+	}
+	const leaked = suite.secrets(emulator).filter((secret) => secret.length >= 8 && output.includes(secret));
+	if (leaked.length > 0) {
+		results.push({ name: 'no secret in the output', ok: false, seconds: 0, problems: [`${leaked.length} secret value(s) appear in n8n's output or logs`] });
 	}
 	if (unused > 0) {
 		results.push({ name: 'every armed fault served', ok: false, seconds: 0, problems: [`${unused} armed fault(s) never met their request`] });
