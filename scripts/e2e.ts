@@ -85,12 +85,17 @@ async function stopEmulators(emulators: Emulators): Promise<void> {
 	await Promise.all([emulators.maarch.close(), emulators.fast.close(), emulators.namirial.close(), emulators.flowerdocs.close()]);
 }
 
-/** The IRun JSON that `n8n execute --rawOutput` prints after any log lines. */
+/**
+ * The IRun JSON that `n8n execute --rawOutput` prints (pretty-printed: from a line that is `{` to
+ * one that is `}`) among log lines, which may also come after it: on 2.x the task runner can
+ * register once the run is already printed ("Registered runner ...").
+ */
 function parseRun(stdout: string): IRun | undefined {
-	const start = stdout.search(/^\{/m);
-	if (start < 0) return undefined;
+	const start = stdout.search(/^\{$/m);
+	const end = [...stdout.matchAll(/^\}$/gm)].pop()?.index;
+	if (start < 0 || end === undefined || end < start) return undefined;
 	try {
-		return JSON.parse(stdout.slice(start)) as IRun;
+		return JSON.parse(stdout.slice(start, end + 1)) as IRun;
 	} catch {
 		return undefined;
 	}
