@@ -68,8 +68,25 @@ export function redactError<T extends Error>(error: T, secrets: readonly string[
 	return error;
 }
 
-/** A short, single-line excerpt of a response body for an error message. */
-export function excerpt(text: string, max = 200): string {
-	const flat = text.replace(/\s+/g, ' ').trim();
+/**
+ * A short, single-line excerpt of a response body for an error message. Secrets are removed
+ * before the text is cut: a secret cut in two would no longer be found by the redaction.
+ */
+export function excerpt(text: string, max = 200, secrets: readonly string[] = []): string {
+	const flat = redact(text, secrets).replace(/\s+/g, ' ').trim();
 	return flat.length > max ? `${flat.slice(0, max)}…` : flat;
+}
+
+/**
+ * Says why a failed request was not sent again: a few words in the message when the request may
+ * have been applied (the message is what the error list and an AI agent see), the whole reason
+ * in the description.
+ */
+export function withRetryNote(details: ErrorDetails, note: { reason?: string; summary?: string } | undefined): ErrorDetails {
+	if (!note?.reason) return details;
+	return {
+		...details,
+		message: note.summary ? `${details.message} (${note.summary})` : details.message,
+		description: [details.description, note.reason].filter(Boolean).join(' '),
+	};
 }

@@ -19,7 +19,7 @@ import type FormData from 'form-data';
 import type { ErrorDetails } from './errors';
 import { sleep } from './compat';
 
-import { apiError, excerpt } from './errors';
+import { apiError, excerpt, withRetryNote } from './errors';
 import { decideRetry } from './retry';
 
 export type RequestContext = IExecuteFunctions | ILoadOptionsFunctions | IPollFunctions;
@@ -131,7 +131,7 @@ export interface ApiResponse {
 	headers: Record<string, string | string[] | undefined>;
 	body: unknown;
 	/** Why a failed answer was not retried (not idempotent, retries used up), for the error. */
-	retryNote?: string;
+	retryNote?: { reason?: string; summary?: string };
 }
 
 /**
@@ -198,7 +198,13 @@ export function timeoutMessage(vendorName: string, timeoutMs: number): string {
 }
 
 /** What a connection failure means, in words. */
-function describeNetworkFailure(vendor: Vendor, code: string | undefined, error: unknown, timeoutMs: number): ErrorDetails {
+function describeNetworkFailure(
+	vendor: Vendor,
+	code: string | undefined,
+	error: unknown,
+	timeoutMs: number,
+	secrets: readonly string[] = [],
+): ErrorDetails {
 	if (code === 'ECONNABORTED' || code === 'ETIMEDOUT') {
 		return {
 			message: timeoutMessage(vendor.name, timeoutMs),
@@ -231,7 +237,7 @@ function describeNetworkFailure(vendor: Vendor, code: string | undefined, error:
 		};
 	}
 	return {
-		message: `The request to ${vendor.name} failed: ${excerpt(causeMessage(error)) || 'no answer'}`,
+		message: `The request to ${vendor.name} failed: ${excerpt(causeMessage(error), 200, secrets) || 'no answer'}`,
 	};
 }
 
@@ -332,8 +338,7 @@ export async function sendRequest(ctx: RequestContext, vendor: Vendor, request: 
 				await sleep(decision.delayMs, signal);
 				continue;
 			}
-			const details = describeNetworkFailure(vendor, code, error, settings.timeoutMs);
-			if (decision.reason) details.description = [details.description, decision.reason].filter(Boolean).join(' ');
+			const details = withRetryNote(describeNetworkFailure(vendor, code, error, settings.timeoutMs, request.secrets), decision);
 			throw apiError(node, details, { itemIndex: request.itemIndex, secrets: request.secrets });
 		}
 
@@ -354,7 +359,7 @@ export async function sendRequest(ctx: RequestContext, vendor: Vendor, request: 
 			await sleep(decision.delayMs, signal);
 			continue;
 		}
-		response.retryNote = decision.reason;
+		response.retryNote = decision;
 		return response;
 	}
 }
@@ -375,7 +380,7 @@ export async function apiRequest(ctx: RequestContext, vendor: Vendor, request: A
 				ctx.getNode(),
 				{
 					message: `${vendor.name} sent a response that is not valid JSON (HTTP ${response.statusCode})`,
-					description: `The response began with: ${excerpt(text, 120)}. A proxy or an error page may be answering instead of the API: check the URL in the credential.`,
+					description: `The response began with: ${excerpt(text, 120, request.secrets)}. A proxy or an error page may be answering instead of the API: check the URL in the credential.`,
 				},
 				context,
 			);
@@ -386,14 +391,13 @@ export async function apiRequest(ctx: RequestContext, vendor: Vendor, request: A
 	const vendorError = parsed.malformed ? {} : vendor.readError(parsed.value);
 	const failure: HttpFailure = {
 		status: response.statusCode,
-		vendorMessage: vendorError.message ?? (typeof parsed.value === 'string' ? excerpt(parsed.value) : ''),
+		vendorMessage: vendorError.message ?? (typeof parsed.value === 'string' ? excerpt(parsed.value, 200, request.secrets) : ''),
 		vendorCode: vendorError.code,
 		body: parsed.value,
 	};
 	const recovered = request.recover?.(failure);
 	if (recovered) return recovered.value;
-	const details = request.describeError?.(failure) ?? describeHttpFailure(vendor, failure);
-	details.code ??= failure.vendorCode;
-	if (response.retryNote) details.description = [details.description, response.retryNote].filter(Boolean).join(' ');
+	const described = request.describeError?.(failure) ?? describeHttpFailure(vendor, failure);
+	const details = withRetryNote({ ...described, code: described.code ?? failure.vendorCode }, response.retryNote);
 	throw apiError(ctx.getNode(), details, context);
 }

@@ -48,6 +48,8 @@ export interface RetryDecision {
 	delayMs: number;
 	/** Why the request is not retried, in words for an error description. */
 	reason?: string;
+	/** The same in a few words for the error's message, where the user must know it. */
+	summary?: string;
 }
 
 /**
@@ -75,13 +77,14 @@ export function decideRetry(input: {
 			delayMs: 0,
 			reason:
 				'This request creates or sends data, so it was not retried automatically: check whether it was applied before running it again.',
+			summary: 'not retried, as it may have been applied',
 		};
 	}
 	if (input.attempt >= input.maxRetries) {
 		return {
 			retry: false,
 			delayMs: 0,
-			reason: `Tried ${input.attempt + 1} times without success. Try again later, or raise 'Max Retries' in the node's Request Options.`,
+			reason: `Tried ${input.attempt === 0 ? 'once' : `${input.attempt + 1} times`} without success. Try again later, or raise 'Max Retries' in the node's Request Options.`,
 		};
 	}
 	const asked = parseRetryAfter(input.retryAfter, input.now);

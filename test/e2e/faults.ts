@@ -59,6 +59,7 @@ const RETRY_AFTER_SECONDS = 1;
 const TIMEOUT_SECONDS = 1;
 const SLOW_ANSWER_MS = 3000;
 
+/** A POST answered 503: the message says it was not retried, the description what to check. */
 const NOT_RETRIED = /so it was not retried automatically/;
 
 interface WorkflowNode {
@@ -324,7 +325,7 @@ export const MAARCH_FAULTS: FaultSuite<MaarchEmulator> = {
 			parameters: { resource: 'user', operation: 'addToGroup', userId: maarchUser(2), groupId: 'ELU' },
 			faults: [{ fault: { status: 503, headers: retryAfter, body: { errors: 'Service unavailable' } }, match: { method: 'POST', path: '/rest/users/2/groups' } }],
 			check: (run) => [
-				...failedOnce('Maarch Courrier is temporarily unavailable (HTTP 503): Service unavailable', NOT_RETRIED)(run),
+				...failedOnce('Maarch Courrier is temporarily unavailable (HTTP 503): Service unavailable (not retried, as it may have been applied)', NOT_RETRIED)(run),
 				...(JSON.stringify(run.emulator.users.get(2)?.groups) === '["AGENT"]' ? [] : ['bbain was added to ELU']),
 			],
 		},
@@ -416,7 +417,7 @@ export const FAST_FAULTS: FaultSuite<FastEmulator> = {
 			},
 			faults: [{ fault: { status: 503, headers: retryAfter, body: 'Service Unavailable' }, match: { method: 'POST', path: /\/upload$/ } }],
 			check: (run) => [
-				...failedOnce('FAST Parapheur is temporarily unavailable (HTTP 503): Service Unavailable', NOT_RETRIED)(run),
+				...failedOnce('FAST Parapheur is temporarily unavailable (HTTP 503): Service Unavailable (not retried, as it may have been applied)', NOT_RETRIED)(run),
 				...(run.emulator.server.requests('POST').length === 1 ? [] : ['more than one POST']),
 			],
 		},
@@ -551,7 +552,7 @@ export const NAMIRIAL_FAULTS: FaultSuite<NamirialEmulator> = {
 				},
 			],
 			check: (run) => [
-				...failedOnce('Trust and Sign is temporarily unavailable (HTTP 503): Service unavailable', NOT_RETRIED)(run),
+				...failedOnce('Trust and Sign is temporarily unavailable (HTTP 503): Service unavailable (not retried, as it may have been applied)', NOT_RETRIED)(run),
 				...(run.emulator.operators.has('nouveau@agence.example.fr') ? ['the operator was created'] : []),
 			],
 		},
@@ -660,7 +661,7 @@ export const FLOWERDOCS_FAULTS: FaultSuite<FlowerDocsEmulator> = {
 			},
 			faults: [{ fault: { status: 503, headers: retryAfter, body: { code: 'T00503', message: 'Service Unavailable' } }, match: { method: 'POST', path: '/core/rest/users' } }],
 			check: (run) => [
-				...failedOnce('FlowerDocs is temporarily unavailable (HTTP 503): Service Unavailable', NOT_RETRIED)(run),
+				...failedOnce('FlowerDocs is temporarily unavailable (HTTP 503): Service Unavailable (not retried, as it may have been applied)', NOT_RETRIED)(run),
 				...(run.emulator.users.has('nouveau') ? ['the user was created'] : []),
 			],
 		},

@@ -14,7 +14,7 @@ import type { IExecuteFunctions, ILoadOptionsFunctions, INode, IPollFunctions } 
 import { sleep } from '../../shared/compat';
 
 import type { ErrorDetails } from '../../shared/errors';
-import { apiError, excerpt } from '../../shared/errors';
+import { apiError, excerpt, withRetryNote } from '../../shared/errors';
 import { parseContentDisposition, sanitizeFileName } from '../../shared/binary';
 import type { RequestSettings, Vendor } from '../../shared/request';
 import { DEFAULT_REQUEST_SETTINGS, describeHttpFailure, timeoutMessage } from '../../shared/request';
@@ -96,6 +96,10 @@ export interface FastDownload {
 }
 
 type ConnectionError = Error & { code?: string; duringHandshake?: boolean; freshSocket?: boolean };
+
+/** Why a failed answer was not retried (see decideRetry), carried from send() to the error. */
+type RetryNote = { reason?: string; summary?: string };
+type RetriedResponse = IncomingMessage & { retryNote?: RetryNote };
 
 export class FastClient {
 	readonly hostUrl: string;
@@ -254,9 +258,7 @@ export class FastClient {
 					await sleep(decision.delayMs, signal);
 					continue;
 				}
-				const details = this.describeConnectionError(error, settings);
-				if (decision.reason) details.description = [details.description, decision.reason].filter(Boolean).join(' ');
-				throw this.error(details, request.itemIndex);
+				throw this.error(withRetryNote(this.describeConnectionError(error, settings), decision), request.itemIndex);
 			}
 			const status = response.statusCode ?? 0;
 			const decision = decideRetry({
@@ -272,7 +274,7 @@ export class FastClient {
 				await sleep(decision.delayMs, signal);
 				continue;
 			}
-			if (decision.reason) (response as IncomingMessage & { retryNote?: string }).retryNote = decision.reason;
+			(response as RetriedResponse).retryNote = decision;
 			return response;
 		}
 	}
@@ -320,7 +322,7 @@ export class FastClient {
 		if (code === 'ECONNRESET' || code === 'EPIPE') {
 			return { message: 'The connection to FAST Parapheur was closed before it answered', code };
 		}
-		return { message: `The request to FAST Parapheur failed: ${excerpt(error.message) || 'no answer'}`, code: code || undefined };
+		return { message: `The request to FAST Parapheur failed: ${excerpt(error.message, 200, this.secrets) || 'no answer'}`, code: code || undefined };
 	}
 
 	/** Reads a body that should be small (JSON, text, an error), bounded. */
@@ -342,7 +344,7 @@ export class FastClient {
 	}
 
 	/** The error for a non-2xx answer or a FAST error body. */
-	private failure(request: FastRequest, status: number, text: string, retryNote?: string): Error {
+	private failure(request: FastRequest, status: number, text: string, retryNote?: RetryNote): Error {
 		const fastError = sniffFastError(text);
 		let details: ErrorDetails;
 		if (fastError) {
@@ -354,7 +356,7 @@ export class FastClient {
 			const looksHtml = /^\s*</.test(text);
 			details = describeHttpFailure(FAST, {
 				status,
-				vendorMessage: looksHtml ? '' : excerpt(text),
+				vendorMessage: looksHtml ? '' : excerpt(text, 200, this.secrets),
 				body: text,
 			});
 			if (status === 404 && looksHtml) {
@@ -362,8 +364,7 @@ export class FastClient {
 					"No FAST Parapheur API at this address: check the 'Host or URL' in the credential (the node adds /parapheur-ws/rest/v1).";
 			}
 		}
-		if (retryNote) details.description = [details.description, retryNote].filter(Boolean).join(' ');
-		return this.error(details, request.itemIndex, status);
+		return this.error(withRetryNote(details, retryNote), request.itemIndex, status);
 	}
 
 	/**
@@ -380,7 +381,7 @@ export class FastClient {
 			if (recovered) return { text, recovered };
 		}
 		if (status < 200 || status >= 300 || fastError) {
-			throw this.failure(request, status, text, (response as IncomingMessage & { retryNote?: string }).retryNote);
+			throw this.failure(request, status, text, (response as RetriedResponse).retryNote);
 		}
 		return { text };
 	}
@@ -397,7 +398,7 @@ export class FastClient {
 			throw this.error(
 				{
 					message: 'FAST Parapheur sent an answer that is not valid JSON',
-					description: `The answer began with: ${excerpt(trimmed, 120)}. A proxy or an error page may be answering instead of the API: check the 'Host or URL' in the credential.`,
+					description: `The answer began with: ${excerpt(trimmed, 120, this.secrets)}. A proxy or an error page may be answering instead of the API: check the 'Host or URL' in the credential.`,
 				},
 				request.itemIndex,
 			);
@@ -421,7 +422,7 @@ export class FastClient {
 		throw this.error(
 			{
 				message: 'FAST Parapheur accepted the upload but did not send a document ID',
-				description: `The answer was: ${excerpt(trimmed, 120) || '(empty)'}. Check in FAST whether the document was created before uploading it again.`,
+				description: `The answer was: ${excerpt(trimmed, 120, this.secrets) || '(empty)'}. Check in FAST whether the document was created before uploading it again.`,
 			},
 			request.itemIndex,
 		);
@@ -437,7 +438,7 @@ export class FastClient {
 		const status = response.statusCode ?? 0;
 		if (status < 200 || status >= 300) {
 			const text = await this.readText(response, request.itemIndex);
-			throw this.failure(request, status, text, (response as IncomingMessage & { retryNote?: string }).retryNote);
+			throw this.failure(request, status, text, (response as RetriedResponse).retryNote);
 		}
 		// Peek at the first bytes: FAST sends errors with HTTP 200, as JSON or even as
 		// application/octet-stream. An error is small; a file that merely starts with "{" (a JSON
