@@ -14,7 +14,11 @@
  *                               one workflow per vendor, about 30 s per line);
  *                               E2E_FAULTS=fast,maarch runs only these vendors' (fast, maarch,
  *                               namirial, flowerdocs)
- *   E2E_FAULTS_ONLY=1           runs only the fault chapter (no examples, no trigger check)
+ *   E2E_CREDENTIALS=0           skips the credential chapter (test/e2e/credential-tests.ts: every
+ *                               credential's Test through n8n's REST API with a good secret, a
+ *                               wrong password or certificate, a missing right and a wrong URL;
+ *                               about 15 s per line; n8n on E2E_CREDENTIALS_PORT, 5698 and 5699)
+ *   E2E_ONLY=faults,credentials runs only these chapters (examples, faults, credentials, polling)
  *
  * The emulators listen on fixed ports (E2E_MAARCH_PORT 8711, E2E_FAST_PORT 8712, E2E_NAMIRIAL_PORT 8713, E2E_FLOWERDOCS_PORT 8714), because the
  * credentials imported into n8n name them; they are started afresh, in this process, for every
@@ -40,6 +44,7 @@ import type { Emulators, NodeExpectation } from '../test/e2e/expectations';
 import { EXPECTATIONS, contains, describeExpected } from '../test/e2e/expectations';
 import type { FaultSuite } from '../test/e2e/faults';
 import { FAULT_SUITES, armFaults, checkFaultRun, faultWorkflow } from '../test/e2e/faults';
+import { checkCredentialTests } from '../test/e2e/credential-tests';
 import type { TriggerCheckResult } from '../test/e2e/fast-trigger';
 import { FastTriggerCheck, TRIGGER_WORKFLOW_ID } from '../test/e2e/fast-trigger';
 import type { N8nInstall, N8nLine } from './lib/n8n';
@@ -181,9 +186,8 @@ async function runLine(install: N8nInstall, tarball: string): Promise<number> {
 	await importCredentialsAndExamples(install, env, credentials);
 	const saveRuns = process.env.E2E_SAVE_RUNS;
 	if (saveRuns) mkdirSync(saveRuns, { recursive: true });
-	const faultsOnly = process.env.E2E_FAULTS_ONLY === '1';
 	let failures = 0;
-	for (const file of faultsOnly ? [] : selectedExamples()) {
+	for (const file of chapter('examples') ? selectedExamples() : []) {
 		const workflow = JSON.parse(readFileSync(file, 'utf8')) as { id: string; name: string };
 		const name = file.split('/').pop()!.replace(/\.json$/, '');
 		const emulators = await startEmulators();
@@ -204,8 +208,18 @@ async function runLine(install: N8nInstall, tarball: string): Promise<number> {
 		for (const problem of problems) console.log(`      ${problem}`);
 		if (problems.length) failures++;
 	}
-	if (process.env.E2E_FAULTS !== '0') failures += await runFaultChapter(install, env);
-	return failures + (process.env.E2E_POLLING === '0' || faultsOnly ? 0 : await checkPolling(install, env));
+	if (chapter('faults') && process.env.E2E_FAULTS !== '0') failures += await runFaultChapter(install, env);
+	if (chapter('credentials') && process.env.E2E_CREDENTIALS !== '0') {
+		failures += await checkCredentialTests(install, env, Number(process.env.E2E_CREDENTIALS_PORT ?? 5698));
+	}
+	if (chapter('polling') && process.env.E2E_POLLING !== '0') failures += await checkPolling(install, env);
+	return failures;
+}
+
+/** Whether a chapter runs: every one, or those named in E2E_ONLY. */
+function chapter(name: 'examples' | 'faults' | 'credentials' | 'polling'): boolean {
+	const only = (process.env.E2E_ONLY ?? '').split(',').map((part) => part.trim()).filter(Boolean);
+	return only.length === 0 || only.includes(name);
 }
 
 /** The fault suites to run: all, or those named in E2E_FAULTS (comma-separated keys). */
