@@ -2,6 +2,7 @@
 import { describeMaarchError, readMaarchError } from '../../nodes/MaarchCourrier/helpers/errors';
 import { filterUsers, matchesSearch, normalizeText } from '../../nodes/MaarchCourrier/helpers/users';
 import { maarchRestUrl } from '../../nodes/MaarchCourrier/transport';
+import { excerpt, withRetryNote } from '../../nodes/shared/errors';
 import { REDACTED, redact, redactDeep, secretVariants } from '../../nodes/shared/redaction';
 import { backoffDelay, decideRetry, isIdempotent, parseRetryAfter } from '../../nodes/shared/retry';
 import { InputError, checkEmail, checkNumericId, checkText, isEmail } from '../../nodes/shared/validation';
@@ -53,6 +54,25 @@ describe('redaction', () => {
 	});
 });
 
+describe('error texts', () => {
+	test('an excerpt removes secrets before cutting, so no part of one survives the cut', () => {
+		const secret = 'S3cr3t-T0ken-Value';
+		const text = `${'x'.repeat(190)} token=${secret} and more`;
+		const cut = excerpt(text, 200, secretVariants([secret]));
+		expect(cut).not.toMatch(/S3cr|T0ken/);
+		expect(excerpt(text, 200)).toMatch(/S3cr/); // without the secrets, the cut keeps a piece
+	});
+
+	test('withRetryNote puts the short note in the message and the reason in the description', () => {
+		expect(withRetryNote({ message: 'Busy (HTTP 503)', description: 'Try later.' }, { reason: 'Not retried: check.', summary: 'not retried' })).toEqual({
+			message: 'Busy (HTTP 503) (not retried)',
+			description: 'Try later. Not retried: check.',
+		});
+		expect(withRetryNote({ message: 'Busy' }, { reason: 'Tried 4 times.' })).toEqual({ message: 'Busy', description: 'Tried 4 times.' });
+		expect(withRetryNote({ message: 'Busy' }, undefined)).toEqual({ message: 'Busy' });
+	});
+});
+
 describe('retry decisions', () => {
 	test('Retry-After as seconds or HTTP date', () => {
 		expect(parseRetryAfter('2')).toBe(2000);
@@ -80,6 +100,8 @@ describe('retry decisions', () => {
 		expect(decideRetry({ ...base, method: 'POST', status: 503 }).reason).toMatch(/not retried automatically/);
 		expect(decideRetry({ ...base, method: 'POST', idempotent: true, status: 503 }).retry).toBe(true);
 		expect(decideRetry({ ...base, attempt: 3, status: 503 }).reason).toMatch(/Tried 4 times/);
+		expect(decideRetry({ ...base, maxRetries: 0, attempt: 0, status: 503 }).reason).toMatch(/^Tried once without success/);
+		expect(decideRetry({ ...base, method: 'POST', status: 503 }).summary).toBe('not retried, as it may have been applied');
 		expect(decideRetry({ ...base, status: 429, retryAfter: '120' }).reason).toMatch(/wait 120 seconds/);
 	});
 });
