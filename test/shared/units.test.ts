@@ -59,8 +59,8 @@ describe('error texts', () => {
 		const secret = 'S3cr3t-T0ken-Value';
 		const text = `${'x'.repeat(190)} token=${secret} and more`;
 		const cut = excerpt(text, 200, secretVariants([secret]));
-		expect(cut).not.toMatch(/S3cr|T0ken/);
-		expect(excerpt(text, 200)).toMatch(/S3cr/); // without the secrets, the cut keeps a piece
+		expect(cut).not.toMatch(/S3c/);
+		expect(excerpt(text, 200)).toMatch(/S3c…$/); // without the secrets, the cut keeps a piece
 	});
 
 	test('withRetryNote puts the short note in the message and the reason in the description', () => {
