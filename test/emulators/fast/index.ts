@@ -64,7 +64,8 @@
  *        remaining for the SIREN.
  *   setRefusalMessage(id, text)    the text GET .../comments/refusal returns.
  *   addRemaining(kind: 'ack'|'pesRetour'|'chorus', siren, id?, xml?): string  the id (new one
- *        when omitted); xml defaults to a small stub.
+ *        when omitted); xml defaults to a small UTF-8 stub; a string is sent as UTF-8, bytes
+ *        (e.g. an ISO-8859-1 PES Retour) are sent as they are, with no charset in the header.
  *   remaining(kind, siren): string[]   ids not yet downloaded (auto-advance applied first).
  *   users(siren): FastUser[]       live array ([] for an unknown SIREN).
  *   subscribers: Map<string, FastSubscriber>
@@ -266,7 +267,7 @@ export interface FastDocument {
 	refusal?: string;
 	/** E-mail of the certificate account that deposited it. */
 	depositor: string;
-	acknowledgement?: string;
+	acknowledgement?: string | Buffer;
 	/** Whether auto-advance moves it (uploads: true; seeded: false unless asked). */
 	autoAdvance: boolean;
 	/** Index in naturalPath() of the last state reached. */
@@ -294,14 +295,14 @@ export interface FastDocumentSeed {
 	agents?: string[];
 	metadata?: Record<string, string>;
 	otpSigners?: OtpSigner[];
-	acknowledgement?: string;
+	acknowledgement?: string | Buffer;
 	autoAdvance?: boolean;
 }
 
 export interface FastSeed {
 	subscribers: FastSubscriber[];
 	documents?: FastDocumentSeed[];
-	remaining?: Array<{ kind: FastRemainingKind; siren: string; id?: string; xml?: string }>;
+	remaining?: Array<{ kind: FastRemainingKind; siren: string; id?: string; xml?: string | Buffer }>;
 }
 
 export interface FastEmulatorOptions {
@@ -606,7 +607,7 @@ export class FastEmulator extends VendorEmulator {
 
 	private readonly remainingItems: Record<
 		FastRemainingKind,
-		Map<string, { siren: string; xml: string; consumed: boolean }>
+		Map<string, { siren: string; xml: string | Buffer; consumed: boolean }>
 	> = { ack: new Map(), pesRetour: new Map(), chorus: new Map() };
 
 	private readonly otpTokens = new Map<string, string[]>();
@@ -787,7 +788,7 @@ export class FastEmulator extends VendorEmulator {
 		document.refusal = text;
 	}
 
-	addRemaining(kind: FastRemainingKind, siren: string, id?: string, xml?: string): string {
+	addRemaining(kind: FastRemainingKind, siren: string, id?: string, xml?: string | Buffer): string {
 		const itemId = id ?? this.allocateId();
 		const text = xml ?? stubXml(kind, siren, itemId, new Date(this.now()).toISOString());
 		this.remainingItems[kind].set(itemId, { siren, xml: text, consumed: false });
@@ -1408,7 +1409,7 @@ export class FastEmulator extends VendorEmulator {
 		const extras: Array<[string, Uint8Array]> = [];
 		if (fdc) extras.push([`fiche-de-circulation-${document.id}.pdf`, this.fiche(document)]);
 		if (acquit && document.acknowledgement)
-			extras.push([`ack-${document.id}.xml`, Buffer.from(document.acknowledgement, 'utf8')]);
+			extras.push([`ack-${document.id}.xml`, typeof document.acknowledgement === 'string' ? Buffer.from(document.acknowledgement, 'utf8') : document.acknowledgement]);
 		const headers = {
 			'content-type': 'application/zip',
 			'content-disposition': contentDisposition(`${document.id}.zip`),
@@ -1744,7 +1745,7 @@ export class FastEmulator extends VendorEmulator {
 				item.consumed = true;
 				return {
 					status: 200,
-					headers: { 'content-type': 'application/xml;charset=UTF-8' },
+					headers: { 'content-type': typeof item.xml === 'string' ? 'application/xml;charset=UTF-8' : 'application/xml' },
 					body: item.xml,
 				};
 			});

@@ -36,6 +36,22 @@ export const SAMPLE_DOCUMENTS = {
 	prepared: '320073903',
 } as const;
 
+/**
+ * The sample PES Retour as a Trésorerie's files come: in ISO-8859-1, accents included, so that
+ * reading it as UTF-8 would show. `SAMPLE_PES_RETOUR` holds the bytes the emulator sends.
+ */
+export const SAMPLE_PES_RETOUR_XML = `<?xml version="1.0" encoding="ISO-8859-1"?>
+<PES_Retour>
+  <EnTetePES><IdColl V="${SAMPLE_SIREN}"/><DteStr V="2024-02-03"/><LibelleColBud V="Mairie d'Exemple-sur-Vilaine"/></EnTetePES>
+  <Retour>
+    <IdUnique V="320073850"/>
+    <Emetteur V="Trésorerie de Saint-Étienne"/>
+    <Objet>Délibération n° 2024-017 : mandat reçu et pris en charge</Objet>
+  </Retour>
+</PES_Retour>
+`;
+export const SAMPLE_PES_RETOUR = Buffer.from(SAMPLE_PES_RETOUR_XML, 'latin1');
+
 /** Sample data of the FAST emulator (tests, `npm run dev`, e2e). */
 export const FAST_SAMPLE: FastSeed = {
 	subscribers: [
@@ -196,7 +212,7 @@ export const FAST_SAMPLE: FastSeed = {
 		},
 	],
 	remaining: [
-		{ kind: 'pesRetour', siren: SAMPLE_SIREN, id: '320073850' },
+		{ kind: 'pesRetour', siren: SAMPLE_SIREN, id: '320073850', xml: SAMPLE_PES_RETOUR },
 		{ kind: 'chorus', siren: SAMPLE_SIREN, id: '320073860' },
 	],
 };
