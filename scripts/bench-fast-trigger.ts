@@ -21,8 +21,8 @@ import { fork } from 'node:child_process';
 
 import type { ICredentialDataDecryptedObject, IDataObject } from 'n8n-workflow';
 
-import { fetchHistoryIfExists } from '../nodes/FastParapheur/actions/document/history';
-import { HISTORY_READ_CONCURRENCY } from '../nodes/FastParapheur/trigger/documents';
+import { fetchHistoryIfExists } from '../nodes/FastParapheur/v1/actions/document/history';
+import { HISTORY_READ_CONCURRENCY } from '../nodes/FastParapheur/v1/trigger/documents';
 import { FastClient } from '../nodes/FastParapheur/transport';
 import type { FastCredentials } from '../nodes/FastParapheur/transport/tls';
 import { startFastEmulator } from '../test/emulators/fast';

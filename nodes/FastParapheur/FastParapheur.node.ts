@@ -2,12 +2,12 @@ import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescrip
 import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { requestOptionsProperty } from '../shared/request';
-import * as acknowledgement from './actions/acknowledgement/Acknowledgement.resource';
-import * as chorus from './actions/chorus/Chorus.resource';
-import * as document from './actions/document/Document.resource';
-import * as pesRetour from './actions/pesRetour/PesRetour.resource';
-import { router } from './actions/router';
-import * as user from './actions/user/User.resource';
+import * as acknowledgement from './v1/actions/acknowledgement/Acknowledgement.resource';
+import * as chorus from './v1/actions/chorus/Chorus.resource';
+import * as document from './v1/actions/document/Document.resource';
+import * as pesRetour from './v1/actions/pesRetour/PesRetour.resource';
+import { router } from './v1/actions/router';
+import * as user from './v1/actions/user/User.resource';
 import { credentialTest, listSearch, loadOptions } from './methods';
 
 export class FastParapheur implements INodeType {

@@ -1,12 +1,12 @@
 import type { INodeExecutionData, INodeType, INodeTypeDescription, IPollFunctions } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
-import { outputBinaryProperty, sirenProperty } from './actions/common';
+import { outputBinaryProperty, sirenProperty } from './v1/actions/common';
 import { NORMALISED_STATE_OPTIONS } from './helpers/states';
 import { credentialTest } from './methods';
-import { DEFAULT_INTERVAL_MINUTES, DEFAULT_MAX_PER_POLL } from './trigger/documents';
-import { DEFAULT_REDELIVERY_HOURS } from './trigger/lists';
-import { pollTrigger } from './trigger/poll';
+import { DEFAULT_INTERVAL_MINUTES, DEFAULT_MAX_PER_POLL } from './v1/trigger/documents';
+import { DEFAULT_REDELIVERY_HOURS } from './v1/trigger/lists';
+import { pollTrigger } from './v1/trigger/poll';
 
 const documentEvent = { show: { event: ['documentStateChanged'] } };
 const listEvents = { show: { event: ['newAcknowledgement', 'newPesRetour', 'newChorus'] } };

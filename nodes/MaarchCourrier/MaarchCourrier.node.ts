@@ -2,8 +2,8 @@ import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescrip
 import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { requestOptionsProperty } from '../shared/request';
-import { router } from './actions/router';
-import * as user from './actions/user/User.resource';
+import { router } from './v1/actions/router';
+import * as user from './v1/actions/user/User.resource';
 import { credentialTest, listSearch } from './methods';
 
 export class MaarchCourrier implements INodeType {

@@ -2,8 +2,8 @@ import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescrip
 import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { requestOptionsProperty } from '../shared/request';
-import { router } from './actions/router';
-import * as operator from './actions/operator/Operator.resource';
+import { router } from './v1/actions/router';
+import * as operator from './v1/actions/operator/Operator.resource';
 import { credentialTest } from './methods';
 
 export class NamirialTrustAndSign implements INodeType {

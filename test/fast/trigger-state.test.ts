@@ -2,8 +2,8 @@
 import type { IDataObject } from 'n8n-workflow';
 
 import type { HistoryEntry } from '../../nodes/FastParapheur/helpers/history';
-import { DEFAULT_MAX_PER_POLL, readDocumentWatch } from '../../nodes/FastParapheur/trigger/documents';
-import { readGraceSeconds } from '../../nodes/FastParapheur/trigger/lists';
+import { DEFAULT_MAX_PER_POLL, readDocumentWatch } from '../../nodes/FastParapheur/v1/trigger/documents';
+import { readGraceSeconds } from '../../nodes/FastParapheur/v1/trigger/lists';
 import type { DocumentCursor, WatchSettings } from '../../nodes/FastParapheur/trigger/state';
 import {
 	CLOCK_SLACK_SECONDS,

@@ -1,0 +1,52 @@
+/** The trigger's poll: reads and checks the parameters, then hands over to the event's module. */
+import type { IDataObject, INodeExecutionData, IPollFunctions } from 'n8n-workflow';
+
+import { toNodeError } from '../../../shared/execute';
+import { InputError } from '../../../shared/validation';
+import { resolveSiren } from '../actions/common';
+import type { FastClient } from '../../transport';
+import { fastClient } from '../../transport';
+import { latestDocumentStates, pollDocumentStates, readDocumentWatch } from './documents';
+import { LIST_EVENTS, listedNow, pollRemainingList, readGraceSeconds } from './lists';
+
+/**
+ * One poll at `nowMs` (the caller reads the clock). Returns null when there is nothing new, as
+ * n8n expects. "Fetch test event" (manual mode) reads real data and moves no cursor.
+ */
+export async function pollTrigger(this: IPollFunctions, nowMs: number): Promise<INodeExecutionData[][] | null> {
+	const node = this.getNode();
+	const manual = this.getMode() === 'manual';
+	const event = String(this.getNodeParameter('event', 'documentStateChanged'));
+	let client: FastClient | undefined;
+	try {
+		if (event === 'documentStateChanged') {
+			const watch = readDocumentWatch({
+				documentIds: this.getNodeParameter('documentIds', ''),
+				states: this.getNodeParameter('states', []),
+				options: this.getNodeParameter('options', {}) as IDataObject,
+			});
+			client = await fastClient(this);
+			const items = manual
+				? await latestDocumentStates(node, client, watch, nowMs)
+				: await pollDocumentStates(node, client, this.getWorkflowStaticData('node'), watch, nowMs);
+			return items.length > 0 ? [items.map((json) => ({ json }))] : null;
+		}
+
+		const kind = LIST_EVENTS[event];
+		if (!kind) throw new InputError(`Unknown event ${JSON.stringify(event)}`);
+		const options = this.getNodeParameter('options', {}) as IDataObject;
+		const download = this.getNodeParameter('download', false) === true;
+		const binaryPropertyName = download ? String(this.getNodeParameter('binaryPropertyName', 'data')).trim() || 'data' : 'data';
+		const graceSeconds = readGraceSeconds(options.redeliveryHours);
+		client = await fastClient(this);
+		const watch = { kind, siren: resolveSiren(this.getNodeParameter('siren', ''), client), download, binaryPropertyName, graceSeconds };
+		const items = manual
+			? await listedNow(client, watch)
+			: await pollRemainingList(node, this, client, this.getWorkflowStaticData('node'), watch, nowMs);
+		return items.length > 0 ? [items] : null;
+	} catch (error) {
+		throw toNodeError(this, error, undefined, client?.secrets ?? []);
+	} finally {
+		client?.close();
+	}
+}

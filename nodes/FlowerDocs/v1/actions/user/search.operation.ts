@@ -1,0 +1,31 @@
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
+
+import { applyReturnAll, returnAllProperties } from '../../../../shared/returnAll';
+import { checkText } from '../../../../shared/validation';
+import { flowerDocsApiRequest } from '../../../transport';
+import { outputUser } from './common';
+
+const properties: INodeProperties[] = [
+	{
+		displayName: 'Search Text',
+		name: 'search',
+		type: 'string',
+		default: '',
+		placeholder: 'e.g. dupont',
+		description:
+			'Text searched, whole or partial, in the ID, first name, last name and display name. Leave empty for every user.',
+	},
+	...returnAllProperties,
+];
+
+export const description = updateDisplayOptions({ show: { resource: ['user'], operation: ['search'] } }, properties);
+
+export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject[]> {
+	const search = checkText(this.getNodeParameter('search', itemIndex, ''), { field: 'Search Text', max: 255 });
+	// The API page names the parameter `search` in its prose and `name` in its example; real
+	// clients send `name` (field notes).
+	const response = await flowerDocsApiRequest(this, 'GET', '/rest/users/search', { qs: { name: search }, itemIndex });
+	const users = (Array.isArray(response) ? response : []) as IDataObject[];
+	return applyReturnAll(this, itemIndex, users).map(outputUser);
+}

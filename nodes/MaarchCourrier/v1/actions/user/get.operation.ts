@@ -1,0 +1,19 @@
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
+
+import { resolveUserId } from '../../../helpers/users';
+import { maarchApiRequest } from '../../../transport';
+import { userLocator } from './common';
+
+export const description = updateDisplayOptions(
+	{ show: { resource: ['user'], operation: ['get'] } },
+	[userLocator] as INodeProperties[],
+);
+
+export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject> {
+	const userId = await resolveUserId(this, itemIndex);
+	return (await maarchApiRequest(this, 'GET', `/users/${userId}`, {
+		itemIndex,
+		subject: { userId },
+	})) as IDataObject;
+}

@@ -1,0 +1,31 @@
+import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
+
+import { checkText } from '../../../../shared/validation';
+import { batchOptionsProperty, dataModeProperty, definedBelow, executeBatch, isAutoMapped, itemFields } from '../../../helpers/batch';
+import { OPERATOR_CSV_COLUMNS, checkOperatorFields, operatorCsvRow } from '../../../helpers/operators';
+import { emailProperty, updateFields } from './common';
+
+export const description = updateDisplayOptions(
+	{ show: { resource: ['operator'], operation: ['updateBatch'] } },
+	[dataModeProperty, ...definedBelow([emailProperty, updateFields(true)]), batchOptionsProperty] as INodeProperties[],
+);
+
+export async function executeAll(this: IExecuteFunctions, secrets: readonly string[]): Promise<INodeExecutionData[]> {
+	const autoMapped = isAutoMapped(this);
+	return await executeBatch(
+		this,
+		'update',
+		OPERATOR_CSV_COLUMNS,
+		(itemIndex) => {
+			const { email: givenEmail, ...given } = autoMapped
+				? itemFields(this, itemIndex, OPERATOR_CSV_COLUMNS)
+				: { email: this.getNodeParameter('email', itemIndex), ...(this.getNodeParameter('updateFields', itemIndex, {}) as IDataObject) };
+			const email = checkText(givenEmail, { field: 'Email', required: true, max: 254 });
+			// Columns left empty are not modified (API page): only the fields given are written.
+			const changes = checkOperatorFields(given);
+			return { email, fields: operatorCsvRow({ email, ...changes }), output: { email, ...changes } as IDataObject };
+		},
+		secrets,
+	);
+}
