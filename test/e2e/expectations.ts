@@ -280,7 +280,22 @@ export const EXPECTATIONS: Record<string, ExampleExpectation> = {
 			{
 				node: 'Download PES Retour',
 				items: 1,
-				json: [{ documentId: '320073850', kind: 'pesRetour', xml: { PES_Retour: { Retour: { IdUnique: { V: '320073850' } } } } }],
+				// The emulator sends this PES Retour in ISO-8859-1: the accents prove it was read as such.
+				json: [
+					{
+						documentId: '320073850',
+						kind: 'pesRetour',
+						xml: {
+							PES_Retour: {
+								Retour: {
+									IdUnique: { V: '320073850' },
+									Emetteur: { V: 'Trésorerie de Saint-Étienne' },
+									Objet: 'Délibération n° 2024-017 : mandat reçu et pris en charge',
+								},
+							},
+						},
+					},
+				],
 				binary: [{ data: { mimeType: 'application/xml', fileName: /^pes-retour-320073850\.xml$/ } }],
 			},
 			{ node: 'Remaining Chorus files', items: 1, json: [{ documentId: '320073860', kind: 'chorus' }] },

@@ -87,7 +87,8 @@ export async function downloadRemainingFile(
 		json.xmlNotParsed = `The file is larger than ${MAX_PARSED_XML / 1024 / 1024} MB: it is in the binary field only.`;
 	} else {
 		try {
-			json.xml = parseXml(Buffer.concat(chunks).toString('utf8'));
+			// The bytes, not text: the file gives its own encoding (most PES files are ISO-8859-1).
+			json.xml = parseXml(Buffer.concat(chunks));
 		} catch (error) {
 			json.xmlNotParsed = (error as Error).message;
 		}
