@@ -1,8 +1,17 @@
 /**
- * The request pipeline every vendor transport goes through: authenticated request through n8n's
- * `httpRequestWithAuthentication`, a timeout, retries of idempotent requests with backoff that
- * honours Retry-After, JSON parsing that reports malformed bodies, and error mapping to
- * NodeApiError with secrets redacted.
+ * The request pipeline every vendor goes through, whatever carries the bytes:
+ *
+ *   build the request -> send it through a sender -> retry (one policy: retry.ts) -> map proxy
+ *   refusals -> parse and sniff the answer -> map errors -> redact
+ *
+ * Two senders plug into `exchangeWithRetries`:
+ * - n8n's `httpRequestWithAuthentication` (`sendRequest`, `apiRequest`: Maarch Courrier, Trust and
+ *   Sign, FlowerDocs), which applies the credential and honours the proxy variables itself;
+ * - the package's own Node HTTP client (http.ts) where n8n's helper cannot serve: FAST
+ *   Parapheur's client certificate (its transport reads and sniffs FAST's answers itself) and the
+ *   credential Tests run by the nodes (credentials/testConnection.ts).
+ * Either way the retries, the wording of connection failures, the meaning of a proxy's refusal
+ * and the redaction of secrets (the proxy's password included) are the ones below.
  */
 import type {
 	IAdditionalCredentialOptions,
@@ -11,6 +20,7 @@ import type {
 	IHttpRequestMethods,
 	IHttpRequestOptions,
 	ILoadOptionsFunctions,
+	INode,
 	INodeProperties,
 	IPollFunctions,
 } from 'n8n-workflow';
@@ -20,6 +30,8 @@ import type { ErrorDetails } from './errors';
 import { sleep } from './compat';
 
 import { apiError, excerpt, withRetryNote } from './errors';
+import type { Proxy } from './proxy';
+import { PROXY_HINT, describeProxyRefusal, proxyFor } from './proxy';
 import { decideRetry } from './retry';
 
 export type RequestContext = IExecuteFunctions | ILoadOptionsFunctions | IPollFunctions;
@@ -90,6 +102,18 @@ export interface Vendor {
 	credentialType: string;
 	/** Reads the vendor's error text and code from an error body. */
 	readError(body: unknown): { message?: string; code?: string };
+	/** What to check when the server cannot be reached, in this vendor's words. */
+	hints?: ConnectionHints;
+}
+
+/** What to tell the user to check, per kind of connection failure (defaults: the node's words). */
+export interface ConnectionHints {
+	/** The server refused the connection, or its name does not resolve. */
+	url?: string;
+	/** The server's certificate is not trusted. */
+	tls?: string;
+	/** The server did not answer in time. */
+	timeout?: string;
 }
 
 export interface ApiRequest {
@@ -119,6 +143,8 @@ export interface ApiRequest {
 	recover?: (failure: HttpFailure) => { value: unknown } | undefined;
 	/** Turns an error response into a message for this call; undefined falls back to the generic one. */
 	describeError?: (failure: HttpFailure) => ErrorDetails | undefined;
+	/** Words for a request that got no answer, before the generic ones (see Exchange). */
+	describeConnectionFailure?: Exchange['describeConnectionFailure'];
 	/**
 	 * Passed to `httpRequestWithAuthentication` (e.g. `credentialsDecrypted` with an emptied
 	 * expirable field, which makes n8n log in again: see the FlowerDocs transport).
@@ -126,12 +152,46 @@ export interface ApiRequest {
 	credentialOptions?: IAdditionalCredentialOptions;
 }
 
-export interface ApiResponse {
+/** An answer as a sender hands it to the pipeline. */
+export interface RawResponse {
 	statusCode: number;
 	headers: Record<string, string | string[] | undefined>;
+	/** The body: text or parsed JSON (n8n's helper), or a stream still unread (http.ts). */
 	body: unknown;
+	/** Drops an unread body, so that its connection can serve the next try. */
+	discard?: () => void;
+	/** The answer is the proxy's own (it refused a CONNECT), not the server's. */
+	fromProxy?: boolean;
+}
+
+export interface ApiResponse extends RawResponse {
 	/** Why a failed answer was not retried (not idempotent, retries used up), for the error. */
 	retryNote?: { reason?: string; summary?: string };
+}
+
+/** One logical request, as the pipeline sees it: what it may retry, and how to word a failure. */
+export interface Exchange {
+	/** The product, for messages. */
+	vendor: string;
+	method: string;
+	/** The URL the request goes to (its host and port pick the proxy). */
+	url: string;
+	/** Defaults to true for GET, HEAD, PUT, DELETE: only those are retried. */
+	idempotent?: boolean;
+	settings: RequestSettings;
+	signal?: AbortSignal;
+	itemIndex?: number;
+	/** Values to hide from anything that reaches an error (the proxy's are added). */
+	secrets?: readonly string[];
+	/** The address named in connection failures (the credential Tests say what they tried). */
+	address?: string;
+	hints?: ConnectionHints;
+	/**
+	 * A vendor's own meaning for a request that got no answer (FAST: TLS refusals; FlowerDocs: a
+	 * login refused inside n8n's helper), tried before the generic words. `code` is the
+	 * connection error's code, when there is one.
+	 */
+	describeConnectionFailure?: (error: unknown, code: string | undefined) => ErrorDetails | undefined;
 }
 
 /**
@@ -168,7 +228,7 @@ function networkCode(error: unknown): string | undefined {
 }
 
 /** The original error text (n8n keeps it in `messages` when it rewrites the message). */
-function causeMessage(error: unknown): string {
+export function errorText(error: unknown): string {
 	const cause = (error as { cause?: { message?: string } }).cause;
 	const messages = (error as { messages?: unknown[] }).messages;
 	return String(cause?.message ?? messages?.[0] ?? (error as Error).message ?? '');
@@ -191,53 +251,80 @@ function header(headers: ApiResponse['headers'], name: string): string {
 	return Array.isArray(value) ? value.join(', ') : (value ?? '');
 }
 
-/** "<vendor> did not answer within 1 second" / "... within 30 seconds". */
-export function timeoutMessage(vendorName: string, timeoutMs: number): string {
-	const seconds = Math.round(timeoutMs / 1000);
-	return `${vendorName} did not answer within ${seconds} second${seconds === 1 ? '' : 's'}`;
+/** "1 second", "30 seconds": how long a request waited. */
+function seconds(ms: number): string {
+	const count = Math.max(1, Math.round(ms / 1000));
+	return `${count} second${count === 1 ? '' : 's'}`;
 }
 
-/** What a connection failure means, in words. */
-function describeNetworkFailure(
-	vendor: Vendor,
-	code: string | undefined,
+/**
+ * What a connection failure means, in words: the one wording for every vendor and every sender
+ * (nodes and credential Tests alike). `address` names what was tried (the Tests), `proxy` the
+ * proxy the request went through.
+ */
+export function describeConnectionFailure(
+	vendor: string,
 	error: unknown,
-	timeoutMs: number,
-	secrets: readonly string[] = [],
+	context: {
+		code?: string;
+		timeoutMs: number;
+		address?: string;
+		proxy?: Proxy;
+		hints?: ConnectionHints;
+		secrets?: readonly string[];
+	},
 ): ErrorDetails {
-	if (code === 'ECONNABORTED' || code === 'ETIMEDOUT') {
+	const { code, address, proxy, hints = {} } = context;
+	const at = address ? ` at ${address}` : '';
+	const via = proxy ? ` through the proxy ${proxy.shown}` : '';
+	const checkProxy = (description: string) => (proxy ? `${description} ${PROXY_HINT}` : description);
+	if (code === 'ECONNABORTED' || code === 'ETIMEDOUT' || code === 'ESOCKETTIMEDOUT') {
 		return {
-			message: timeoutMessage(vendor.name, timeoutMs),
-			description:
-				"Raise 'Timeout (Seconds)' in the node's Request Options, or check that the server is reachable from n8n.",
+			message: `${vendor} did not answer${at}${via} within ${seconds(context.timeoutMs)}`,
+			description: checkProxy(
+				hints.timeout ?? "Raise 'Timeout (Seconds)' in the node's Request Options, or check that the server is reachable from n8n.",
+			),
+		};
+	}
+	// Through a proxy, these are about the proxy: the server's own name and port are its business.
+	if (proxy && (code === 'ECONNREFUSED' || code === 'ENOTFOUND' || code === 'EAI_AGAIN')) {
+		return {
+			message:
+				code === 'ECONNREFUSED'
+					? `Could not connect to the proxy ${proxy.shown} to reach ${vendor}${at}: the connection was refused`
+					: `Could not find the proxy ${proxy.shown} to reach ${vendor}${at}: its host name does not resolve`,
+			description: checkProxy('The proxy named in the proxy variables is not reachable from n8n.'),
 		};
 	}
 	if (code === 'ECONNREFUSED') {
 		return {
-			message: `Could not connect to ${vendor.name}: the connection was refused`,
-			description: 'Check the URL in the credential (host and port) and that the server is running.',
+			message: `Could not connect to ${vendor}${at}: the connection was refused`,
+			description: hints.url ?? 'Check the URL in the credential (host and port) and that the server is running.',
 		};
 	}
 	if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') {
 		return {
-			message: `Could not find the ${vendor.name} server: its host name does not resolve`,
-			description: 'Check the host name in the credential URL.',
+			message: `Could not find the ${vendor} server${at}: its host name does not resolve`,
+			description: hints.url ?? 'Check the host name in the credential URL.',
 		};
 	}
-	if (code && /CERT|SSL|TLS|SELF_SIGNED|UNABLE_TO_VERIFY/.test(code)) {
+	if (code && /CERT|SSL|TLS|SELF_SIGNED|UNABLE_TO_VERIFY|UNABLE_TO_GET_ISSUER|ALTNAME/.test(code)) {
 		return {
-			message: `The TLS certificate of the ${vendor.name} server is not trusted`,
+			message: `The TLS certificate of the ${vendor} server${at} is not trusted`,
 			description:
+				hints.tls ??
 				"The server's certificate could not be verified. Install its CA on the n8n host, or, only if you trust this server, turn on 'Ignore SSL Issues' in the credential.",
 		};
 	}
 	if (code === 'ECONNRESET' || code === 'EPIPE') {
 		return {
-			message: `The connection to ${vendor.name} was closed before it answered`,
+			message: `The connection to ${vendor}${at}${via} was closed before it answered`,
+			description: proxy ? PROXY_HINT : undefined,
 		};
 	}
 	return {
-		message: `The request to ${vendor.name} failed: ${excerpt(causeMessage(error), 200, secrets) || 'no answer'}`,
+		message: `The request to ${vendor}${at}${via} failed: ${excerpt(errorText(error), 200, context.secrets) || 'no answer'}`,
+		description: proxy ? PROXY_HINT : undefined,
 	};
 }
 
@@ -286,17 +373,87 @@ export function describeHttpFailure(vendor: Vendor, failure: HttpFailure): Error
 }
 
 /**
- * Sends a request, retrying idempotent ones on 429/502/503/504 and connection resets. Returns
- * the final response whatever its status; throws only when no response could be obtained.
+ * The one retry loop. `send` makes one try through its sender; idempotent requests are tried
+ * again on 429/502/503/504 and connection resets (retry.ts), waiting through the abortable sleep.
+ * Returns the final answer whatever its status, except a proxy's refusal (407, or a 502 and any
+ * refused CONNECT through a proxy), which becomes an error naming the proxy. Throws when no
+ * answer could be obtained, in the words of `describeConnectionFailure`.
+ */
+export async function exchangeWithRetries(node: INode, exchange: Exchange, send: () => Promise<RawResponse>): Promise<ApiResponse> {
+	const { settings, signal, itemIndex } = exchange;
+	const proxy = proxyFor(exchange.url);
+	const secrets = [...(exchange.secrets ?? []), ...(proxy?.secrets ?? [])];
+	const retry = { method: exchange.method, idempotent: exchange.idempotent, maxRetries: settings.maxRetries };
+	for (let attempt = 0; ; attempt++) {
+		let response: RawResponse;
+		try {
+			response = await send();
+		} catch (error) {
+			if (signal?.aborted || (error as { code?: unknown }).code === 'ABORTED') {
+				throw apiError(node, { message: 'The execution was cancelled' }, { itemIndex });
+			}
+			const code = networkCode(error);
+			// A connection closed during the TLS handshake is a refusal (of a client certificate,
+			// typically), not a transient drop.
+			const transient = (error as { duringHandshake?: boolean }).duringHandshake ? undefined : code;
+			const decision = decideRetry({ ...retry, attempt, networkCode: transient });
+			if (decision.retry) {
+				await sleep(decision.delayMs, signal);
+				continue;
+			}
+			const details =
+				exchange.describeConnectionFailure?.(error, code) ??
+				describeConnectionFailure(exchange.vendor, error, {
+					code,
+					timeoutMs: settings.timeoutMs,
+					address: exchange.address,
+					proxy,
+					hints: exchange.hints,
+					secrets,
+				});
+			throw apiError(node, withRetryNote(details, decision), { itemIndex, secrets });
+		}
+		const status = response.statusCode;
+		const decision = decideRetry({ ...retry, attempt, status, retryAfter: header(response.headers, 'retry-after') || undefined });
+		if (decision.retry) {
+			response.discard?.();
+			await sleep(decision.delayMs, signal);
+			continue;
+		}
+		if (proxy && (response.fromProxy || status === 407 || status === 502)) {
+			response.discard?.();
+			const details = withRetryNote(describeProxyRefusal(exchange.vendor, proxy, status), decision);
+			throw apiError(node, details, { itemIndex, httpCode: status, secrets });
+		}
+		return { ...response, retryNote: decision };
+	}
+}
+
+/**
+ * Sends a request through n8n's `httpRequestWithAuthentication` (which applies the credential
+ * and the proxy variables), with the pipeline's retries. Returns the final response whatever its
+ * status; throws only when no response could be obtained, or when a proxy refused it.
  */
 export async function sendRequest(ctx: RequestContext, vendor: Vendor, request: ApiRequest): Promise<ApiResponse> {
 	const settings = request.settings ?? DEFAULT_REQUEST_SETTINGS;
-	const node = ctx.getNode();
 	const signal = 'getExecutionCancelSignal' in ctx ? ctx.getExecutionCancelSignal() : undefined;
 	const multipart = request.multipart
 		? { body: request.multipart.getBuffer(), headers: request.multipart.getHeaders() as IDataObject }
 		: undefined;
-	for (let attempt = 0; ; attempt++) {
+	const exchange: Exchange = {
+		vendor: vendor.name,
+		method: request.method,
+		url: request.url,
+		idempotent: request.idempotent,
+		settings,
+		signal,
+		itemIndex: request.itemIndex,
+		secrets: request.secrets,
+		hints: vendor.hints,
+		describeConnectionFailure: request.describeConnectionFailure,
+	};
+	return await exchangeWithRetries(ctx.getNode(), exchange, async () => {
+		// A fresh object per try: n8n writes the authentication into it.
 		const options: IHttpRequestOptions = {
 			method: request.method,
 			url: request.url,
@@ -314,54 +471,14 @@ export async function sendRequest(ctx: RequestContext, vendor: Vendor, request: 
 			ignoreHttpStatusErrors: true,
 			skipSslCertificateValidation: request.skipSslCertificateValidation,
 		};
-		let raw: { statusCode: number; headers: ApiResponse['headers']; body: unknown };
-		try {
-			raw = await (ctx as IExecuteFunctions).helpers.httpRequestWithAuthentication.call(
-				ctx as IExecuteFunctions,
-				vendor.credentialType,
-				options,
-				request.credentialOptions,
-			);
-		} catch (error) {
-			if (signal?.aborted) {
-				throw apiError(node, { message: 'The execution was cancelled' }, { itemIndex: request.itemIndex });
-			}
-			const code = networkCode(error);
-			const decision = decideRetry({
-				method: request.method,
-				idempotent: request.idempotent,
-				attempt,
-				maxRetries: settings.maxRetries,
-				networkCode: code,
-			});
-			if (decision.retry) {
-				await sleep(decision.delayMs, signal);
-				continue;
-			}
-			const details = withRetryNote(describeNetworkFailure(vendor, code, error, settings.timeoutMs, request.secrets), decision);
-			throw apiError(node, details, { itemIndex: request.itemIndex, secrets: request.secrets });
-		}
-
-		const response: ApiResponse = {
-			statusCode: raw.statusCode,
-			headers: raw.headers ?? {},
-			body: raw.body,
-		};
-		const decision = decideRetry({
-			method: request.method,
-			idempotent: request.idempotent,
-			attempt,
-			maxRetries: settings.maxRetries,
-			status: response.statusCode,
-			retryAfter: header(response.headers, 'retry-after') || undefined,
-		});
-		if (decision.retry) {
-			await sleep(decision.delayMs, signal);
-			continue;
-		}
-		response.retryNote = decision;
-		return response;
-	}
+		const raw = (await (ctx as IExecuteFunctions).helpers.httpRequestWithAuthentication.call(
+			ctx as IExecuteFunctions,
+			vendor.credentialType,
+			options,
+			request.credentialOptions,
+		)) as { statusCode: number; headers?: RawResponse['headers']; body: unknown };
+		return { statusCode: raw.statusCode, headers: raw.headers ?? {}, body: raw.body };
+	});
 }
 
 /**
