@@ -1,24 +1,26 @@
 /**
  * The one way the package talks to FAST Parapheur: `FastClient`, made once per execution from the
  * credential. Base URL `https://<host>/parapheur-ws/rest/v1`; authentication by TLS client
- * certificate (see tls.ts for why the node opens the connection itself). Every answer is checked
- * for FAST's error JSON whatever its HTTP status; downloads are streamed and sniffed for an error
- * before they are treated as files; idempotent requests are retried like every other vendor's.
+ * certificate, so requests go through the package's own sender (nodes/shared/http.ts: see tls.ts
+ * for why), with the shared pipeline's retries, connection-failure wording, proxy handling (a
+ * CONNECT tunnel carrying the certificate end to end) and redaction. What is FAST's own stays
+ * here: the TLS material and what a refused handshake means, the check of every answer for
+ * FAST's error JSON whatever its HTTP status, and the peek at downloads before they are treated
+ * as files.
  */
 import type { IncomingMessage } from 'node:http';
-import { Agent, request as httpsRequest } from 'node:https';
 import { PassThrough, Readable } from 'node:stream';
 
 import type FormData from 'form-data';
 import type { IExecuteFunctions, ILoadOptionsFunctions, INode, IPollFunctions } from 'n8n-workflow';
-import { sleep } from '../../shared/compat';
 
 import type { ErrorDetails } from '../../shared/errors';
 import { apiError, excerpt, withRetryNote } from '../../shared/errors';
 import { parseContentDisposition, sanitizeFileName } from '../../shared/binary';
-import type { RequestSettings, Vendor } from '../../shared/request';
-import { DEFAULT_REQUEST_SETTINGS, describeHttpFailure, timeoutMessage } from '../../shared/request';
-import { decideRetry } from '../../shared/retry';
+import type { ConnectionError, StreamResponse } from '../../shared/http';
+import { NodeHttpClient, readBounded } from '../../shared/http';
+import type { ApiResponse, RequestSettings, Vendor } from '../../shared/request';
+import { DEFAULT_REQUEST_SETTINGS, describeHttpFailure, exchangeWithRetries } from '../../shared/request';
 import { InputError } from '../../shared/validation';
 import type { FastError, FastSubject } from '../helpers/errors';
 import { describeFastError, readFastError, sniffFastError } from '../helpers/errors';
@@ -36,6 +38,7 @@ export const FAST: Vendor = {
 		const error = readFastError(body);
 		return { message: error?.developerMessage ?? error?.userFriendlyMessage, code: error?.errorCode?.toString() };
 	},
+	hints: { url: "Check the 'Host or URL' in the credential (host and port)." },
 };
 
 export type FastContext = IExecuteFunctions | ILoadOptionsFunctions | IPollFunctions;
@@ -95,11 +98,8 @@ export interface FastDownload {
 	size?: number;
 }
 
-type ConnectionError = Error & { code?: string; duringHandshake?: boolean; freshSocket?: boolean };
-
-/** Why a failed answer was not retried (see decideRetry), carried from send() to the error. */
-type RetryNote = { reason?: string; summary?: string };
-type RetriedResponse = IncomingMessage & { retryNote?: RetryNote };
+/** An answer whose body is still unread, with why it was not retried (for the error). */
+type FastResponse = StreamResponse & Pick<ApiResponse, 'retryNote'>;
 
 export class FastClient {
 	readonly hostUrl: string;
@@ -110,7 +110,7 @@ export class FastClient {
 
 	private tls?: ClientTls;
 
-	private agent?: Agent;
+	private http?: NodeHttpClient;
 
 	constructor(
 		private readonly node: INode,
@@ -145,8 +145,8 @@ export class FastClient {
 
 	/** Releases the kept-alive connections. */
 	close(): void {
-		this.agent?.destroy();
-		this.agent = undefined;
+		this.http?.close();
+		this.http = undefined;
 	}
 
 	private clientTls(): ClientTls {
@@ -154,10 +154,11 @@ export class FastClient {
 		return this.tls;
 	}
 
-	private getAgent(): Agent {
+	/** The sender, with the credential's certificate on every connection (direct or tunnelled). */
+	private client(): NodeHttpClient {
 		const tls = this.clientTls();
-		this.agent ??= new Agent({ keepAlive: true, maxSockets: 16, ...tls.options });
-		return this.agent;
+		this.http ??= new NodeHttpClient({ tls: tls.options, keepAlive: true, maxSockets: 16 });
+		return this.http;
 	}
 
 	private error(details: ErrorDetails, itemIndex?: number, httpCode?: number): Error {
@@ -172,124 +173,50 @@ export class FastClient {
 		return url;
 	}
 
-	/** One HTTP exchange; resolves with the response head, the body still unread. */
-	private async exchange(request: FastRequest, settings: RequestSettings): Promise<IncomingMessage> {
-		const agent = this.getAgent();
+	/**
+	 * Sends a request through the shared pipeline: idempotent ones (not multipart, whose streams
+	 * are consumed) are retried on 429/502/503/504 and resets. Resolves with the answer's head.
+	 */
+	private async send(request: FastRequest): Promise<FastResponse> {
+		const settings = this.settings(request.itemIndex ?? 0);
+		// Unreadable certificate material fails here, before anything is sent.
+		const client = this.client();
 		const url = this.url(request);
-		const headers: Record<string, string | number> = { Accept: 'application/json, */*' };
-		let body: Buffer | undefined;
-		if (request.form) {
-			Object.assign(headers, request.form.getHeaders());
-			const length = await new Promise<number | undefined>((resolve) => {
-				request.form!.getLength((error: Error | null, value: number) => resolve(error ? undefined : value));
-			});
-			// Without a known length (a URL source without Content-Length) the body goes chunked.
-			if (length !== undefined && request.form.hasKnownLength()) headers['Content-Length'] = length;
-		} else if (request.json !== undefined) {
+		const headers: Record<string, string> = { Accept: 'application/json, */*' };
+		let body: Buffer | FormData | undefined = request.form;
+		if (!request.form && request.json !== undefined) {
 			body = Buffer.from(JSON.stringify(request.json), 'utf8');
 			headers['Content-Type'] = 'application/json; charset=utf-8';
-			headers['Content-Length'] = body.length;
 		}
-		const signal = this.signal;
-
-		return await new Promise<IncomingMessage>((resolve, reject) => {
-			let handshakeDone = false;
-			const req = httpsRequest(url, { method: request.method, headers, agent });
-			const fail = (error: ConnectionError) => {
-				error.duringHandshake = !handshakeDone;
-				error.freshSocket = !req.reusedSocket;
-				reject(error);
-			};
-			req.on('socket', (socket) => {
-				// A kept-alive socket is already past its handshake (and listening on it again at
-				// every request would pile up listeners that never fire).
-				if (req.reusedSocket) handshakeDone = true;
-				else socket.once('secureConnect', () => (handshakeDone = true));
-			});
-			req.setTimeout(settings.timeoutMs, () => {
-				const error: ConnectionError = new Error(`timeout of ${settings.timeoutMs}ms exceeded`);
-				error.code = 'ETIMEDOUT';
-				req.destroy(error);
-			});
-			const onAbort = () => {
-				const error: ConnectionError = new Error('The execution was cancelled');
-				error.code = 'ABORTED';
-				req.destroy(error);
-			};
-			signal?.addEventListener('abort', onAbort, { once: true });
-			req.on('error', fail);
-			req.on('response', (response) => {
-				signal?.removeEventListener('abort', onAbort);
-				resolve(response);
-			});
-			if (request.form) {
-				request.form.on('error', (error: Error) => req.destroy(error));
-				request.form.pipe(req);
-			} else {
-				req.end(body);
-			}
-		});
+		const exchange = {
+			vendor: FAST.name,
+			method: request.method,
+			url: url.href,
+			idempotent: request.form ? false : undefined,
+			settings,
+			signal: this.signal,
+			itemIndex: request.itemIndex,
+			secrets: this.secrets,
+			hints: FAST.hints,
+			describeConnectionFailure: (error: unknown) => this.describeConnectionError(error as ConnectionError),
+		};
+		const send = async () => await client.exchange({ method: request.method, url, headers, body, timeoutMs: settings.timeoutMs, signal: this.signal });
+		return (await exchangeWithRetries(this.node, exchange, send)) as FastResponse;
 	}
 
-	/** Sends a request, retrying idempotent ones (not multipart) on 429/502/503/504 and resets. */
-	private async send(request: FastRequest): Promise<IncomingMessage> {
-		const settings = this.settings(request.itemIndex ?? 0);
-		const idempotent = request.form ? false : undefined;
-		const signal = this.signal;
-		// Unreadable certificate material fails here, before anything is sent.
-		this.getAgent();
-		for (let attempt = 0; ; attempt++) {
-			let response: IncomingMessage;
-			try {
-				response = await this.exchange(request, settings);
-			} catch (caught) {
-				const error = caught as ConnectionError;
-				if (error.code === 'ABORTED' || signal?.aborted) {
-					throw this.error({ message: 'The execution was cancelled' }, request.itemIndex);
-				}
-				const decision = decideRetry({
-					method: request.method,
-					idempotent,
-					attempt,
-					maxRetries: settings.maxRetries,
-					networkCode: error.duringHandshake ? undefined : error.code,
-				});
-				if (decision.retry) {
-					await sleep(decision.delayMs, signal);
-					continue;
-				}
-				throw this.error(withRetryNote(this.describeConnectionError(error, settings), decision), request.itemIndex);
-			}
-			const status = response.statusCode ?? 0;
-			const decision = decideRetry({
-				method: request.method,
-				idempotent,
-				attempt,
-				maxRetries: settings.maxRetries,
-				status,
-				retryAfter: response.headers['retry-after'],
-			});
-			if (decision.retry) {
-				response.resume();
-				await sleep(decision.delayMs, signal);
-				continue;
-			}
-			(response as RetriedResponse).retryNote = decision;
-			return response;
-		}
-	}
-
-	private describeConnectionError(error: ConnectionError, settings: RequestSettings): ErrorDetails {
+	/**
+	 * What a failed connection means when it is about FAST's TLS: the server's certificate, or
+	 * FAST refusing the client certificate (an alert, or a connection closed during or right
+	 * after the handshake). Undefined for the rest, which the pipeline words like every vendor's.
+	 */
+	private describeConnectionError(error: ConnectionError): ErrorDetails | undefined {
+		// On the way to a proxy, nothing is about FAST's certificate yet.
+		if (error.proxyPhase) return undefined;
 		const tlsDetails = describeTlsFailure(error, this.tls?.notAfter);
 		if (tlsDetails) return tlsDetails;
 		const code = error.code ?? '';
-		if (code === 'ETIMEDOUT' || code === 'ESOCKETTIMEDOUT') {
-			return {
-				message: timeoutMessage(FAST.name, settings.timeoutMs),
-				description: "Raise 'Timeout (Seconds)' in the node's Request Options, or check that the server is reachable from n8n.",
-			};
-		}
-		if ((code === 'ECONNRESET' || code === 'EPIPE' || /socket hang up/i.test(error.message)) && error.duringHandshake) {
+		const reset = code === 'ECONNRESET' || code === 'EPIPE' || /socket hang up/i.test(error.message);
+		if (reset && error.duringHandshake) {
 			return {
 				message: 'FAST Parapheur closed the connection during the TLS handshake: it most likely refused the client certificate',
 				description:
@@ -297,19 +224,7 @@ export class FastClient {
 				code,
 			};
 		}
-		if (code === 'ECONNREFUSED') {
-			return {
-				message: 'Could not connect to FAST Parapheur: the connection was refused',
-				description: "Check the 'Host or URL' in the credential (host and port).",
-			};
-		}
-		if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') {
-			return {
-				message: 'Could not find the FAST Parapheur server: its host name does not resolve',
-				description: "Check the 'Host or URL' in the credential.",
-			};
-		}
-		if ((code === 'ECONNRESET' || code === 'EPIPE') && error.freshSocket) {
+		if (reset && error.freshSocket) {
 			// With TLS 1.3 a server checks the client certificate after the handshake and may just
 			// close the connection: a new connection closed before any answer points at the certificate.
 			return {
@@ -319,32 +234,23 @@ export class FastClient {
 				code,
 			};
 		}
-		if (code === 'ECONNRESET' || code === 'EPIPE') {
-			return { message: 'The connection to FAST Parapheur was closed before it answered', code };
-		}
-		return { message: `The request to FAST Parapheur failed: ${excerpt(error.message, 200, this.secrets) || 'no answer'}`, code: code || undefined };
+		return undefined;
 	}
 
 	/** Reads a body that should be small (JSON, text, an error), bounded. */
-	private async readText(response: IncomingMessage, itemIndex?: number): Promise<string> {
-		const chunks: Buffer[] = [];
-		let total = 0;
-		for await (const chunk of response) {
-			total += (chunk as Buffer).length;
-			if (total > MAX_TEXT_BODY) {
-				response.destroy();
-				throw this.error(
-					{ message: `FAST Parapheur sent an unexpectedly large answer (over ${MAX_TEXT_BODY / 1024 / 1024} MB) where a short one was expected` },
-					itemIndex,
-				);
-			}
-			chunks.push(chunk as Buffer);
+	private async readText(response: Readable, itemIndex?: number): Promise<string> {
+		const { buffer, complete } = await readBounded(response, MAX_TEXT_BODY);
+		if (!complete) {
+			throw this.error(
+				{ message: `FAST Parapheur sent an unexpectedly large answer (over ${MAX_TEXT_BODY / 1024 / 1024} MB) where a short one was expected` },
+				itemIndex,
+			);
 		}
-		return Buffer.concat(chunks).toString('utf8');
+		return buffer.toString('utf8');
 	}
 
 	/** The error for a non-2xx answer or a FAST error body. */
-	private failure(request: FastRequest, status: number, text: string, retryNote?: RetryNote): Error {
+	private failure(request: FastRequest, status: number, text: string, retryNote?: FastResponse['retryNote']): Error {
 		const fastError = sniffFastError(text);
 		let details: ErrorDetails;
 		if (fastError) {
@@ -373,15 +279,15 @@ export class FastClient {
 	 */
 	async text(request: FastRequest): Promise<{ text: string; recovered?: { value: unknown } }> {
 		const response = await this.send(request);
-		const status = response.statusCode ?? 0;
-		const text = await this.readText(response, request.itemIndex);
+		const status = response.statusCode;
+		const text = await this.readText(response.body, request.itemIndex);
 		const fastError = sniffFastError(text);
 		if (fastError) {
 			const recovered = request.recover?.(fastError);
 			if (recovered) return { text, recovered };
 		}
 		if (status < 200 || status >= 300 || fastError) {
-			throw this.failure(request, status, text, (response as RetriedResponse).retryNote);
+			throw this.failure(request, status, text, response.retryNote);
 		}
 		return { text };
 	}
@@ -435,30 +341,31 @@ export class FastClient {
 	 */
 	async download(request: FastRequest): Promise<FastDownload> {
 		const response = await this.send(request);
-		const status = response.statusCode ?? 0;
+		const status = response.statusCode;
+		const body = response.body;
 		if (status < 200 || status >= 300) {
-			const text = await this.readText(response, request.itemIndex);
-			throw this.failure(request, status, text, (response as RetriedResponse).retryNote);
+			const text = await this.readText(body, request.itemIndex);
+			throw this.failure(request, status, text, response.retryNote);
 		}
 		// Peek at the first bytes: FAST sends errors with HTTP 200, as JSON or even as
 		// application/octet-stream. An error is small; a file that merely starts with "{" (a JSON
 		// document) is streamed like any other.
-		const head = await peek(response, ERROR_PEEK_BYTES);
+		const head = await peek(body, ERROR_PEEK_BYTES);
 		const headText = head.toString('utf8');
 		if (/^\s*\{/.test(headText) && /"(?:errorCode|developerMessage)"/.test(headText)) {
-			const text = headText + (await this.readText(response, request.itemIndex));
+			const text = headText + (await this.readText(body, request.itemIndex));
 			if (sniffFastError(text)) throw this.failure(request, status, text);
 			return this.describeDownload(response, Readable.from([Buffer.from(text, 'utf8')]), Buffer.byteLength(text));
 		}
 		const stream = new PassThrough();
 		if (head.length > 0) stream.write(head);
-		response.on('error', (error) => stream.destroy(error));
-		response.pipe(stream);
+		body.on('error', (error) => stream.destroy(error));
+		body.pipe(stream);
 		const length = Number(response.headers['content-length']);
 		return this.describeDownload(response, stream, Number.isFinite(length) ? length : undefined);
 	}
 
-	private describeDownload(response: IncomingMessage, stream: Readable, size?: number): FastDownload {
+	private describeDownload(response: FastResponse, stream: Readable, size?: number): FastDownload {
 		const disposition = parseContentDisposition(String(response.headers['content-disposition'] ?? ''));
 		const mimeType = String(response.headers['content-type'] ?? '').split(';')[0].trim() || undefined;
 		return {
