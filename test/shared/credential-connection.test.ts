@@ -1,77 +1,20 @@
 /**
- * The HTTP client of the credential Tests (credentials/testConnection.ts): n8n's proxy rules, a
- * plain request through a forward proxy, HTTPS through a CONNECT tunnel, a proxy that refuses, an
- * untrusted server certificate, a server that does not answer.
+ * The HTTP client of the credential Tests (credentials/testConnection.ts, through the shared
+ * pipeline and its Node sender): n8n's proxy rules, a plain request through a forward proxy,
+ * HTTPS through a CONNECT tunnel, a proxy that refuses, an untrusted server certificate, a server
+ * that does not answer.
  */
 import * as http from 'node:http';
 import * as https from 'node:https';
-import type { AddressInfo, Socket } from 'node:net';
-import { connect } from 'node:net';
+import type { AddressInfo } from 'node:net';
 
-import { proxyForUrl, sendOrDescribe, sendTestRequest } from '../../credentials/testConnection';
+import { sendOrDescribe } from '../../credentials/testConnection';
+import { proxyForUrl } from '../../nodes/shared/proxy';
 import { getTestPki } from '../emulators/fast/pki';
+import type { ProxyEmulator } from '../emulators/proxy';
+import { startProxyEmulator } from '../emulators/proxy';
 
 const PROXY_VARIABLES = ['http_proxy', 'https_proxy', 'no_proxy', 'all_proxy', 'HTTP_PROXY', 'HTTPS_PROXY', 'NO_PROXY', 'ALL_PROXY'];
-
-/** A forward and CONNECT proxy on 127.0.0.1 that logs what it carries; `refuse` answers 407. */
-class TestProxy {
-	readonly log: string[] = [];
-
-	refuse = false;
-
-	private readonly sockets = new Set<Socket>();
-
-	private readonly server = http.createServer((request, response) => {
-		this.log.push(`${request.method} ${request.url}`);
-		if (this.refuse) {
-			response.writeHead(407, { 'proxy-authenticate': 'Basic' }).end();
-			return;
-		}
-		const target = new URL(request.url ?? '');
-		const upstream = http.request(
-			{ host: target.hostname, port: target.port, path: `${target.pathname}${target.search}`, method: request.method, headers: request.headers },
-			(answer) => {
-				response.writeHead(answer.statusCode ?? 502, answer.headers);
-				answer.pipe(response);
-			},
-		);
-		upstream.on('error', () => response.writeHead(502).end());
-		request.pipe(upstream);
-	});
-
-	url = '';
-
-	async start(): Promise<void> {
-		this.server.on('connection', (socket: Socket) => {
-			this.sockets.add(socket);
-			socket.on('close', () => this.sockets.delete(socket));
-		});
-		this.server.on('connect', (request: http.IncomingMessage, client: Socket, head: Buffer) => {
-			this.log.push(`CONNECT ${request.url}`);
-			if (this.refuse) {
-				client.end('HTTP/1.1 407 Proxy Authentication Required\r\n\r\n');
-				return;
-			}
-			const [host, port] = String(request.url).split(':');
-			const upstream = connect(Number(port), host, () => {
-				client.write('HTTP/1.1 200 Connection Established\r\n\r\n');
-				upstream.write(head);
-				upstream.pipe(client);
-				client.pipe(upstream);
-			});
-			this.sockets.add(upstream);
-			upstream.on('error', () => client.destroy());
-			client.on('error', () => upstream.destroy());
-		});
-		await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
-		this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
-	}
-
-	async close(): Promise<void> {
-		for (const socket of this.sockets) socket.destroy();
-		await new Promise<void>((resolve) => this.server.close(() => resolve()));
-	}
-}
 
 async function listen(server: http.Server | https.Server): Promise<string> {
 	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -116,11 +59,12 @@ describe('which proxy a Test uses (the rules of n8n, proxy-from-env 1.1.0)', () 
 	});
 });
 
+const wording = (product: string) => ({ product, urlHint: 'Check the URL.', tlsHint: 'Install its CA.' });
+
 describe('a Test request', () => {
-	let proxy: TestProxy;
+	let proxy: ProxyEmulator;
 	beforeEach(async () => {
-		proxy = new TestProxy();
-		await proxy.start();
+		proxy = await startProxyEmulator();
 	});
 	afterEach(async () => {
 		await proxy.close();
@@ -131,11 +75,11 @@ describe('a Test request', () => {
 		const port = await listen(server);
 		try {
 			process.env.HTTP_PROXY = proxy.url;
-			const proxied = await sendTestRequest({ method: 'GET', url: `http://127.0.0.1:${port}/rest/users?x=1`, headers: { authorization: 'Basic abc' } });
-			expect(JSON.parse(proxied.text)).toEqual({ path: '/rest/users?x=1', auth: 'Basic abc' });
-			expect(proxy.log).toEqual([`GET http://127.0.0.1:${port}/rest/users?x=1`]);
+			const proxied = await sendOrDescribe({ method: 'GET', url: `http://127.0.0.1:${port}/rest/users?x=1`, headers: { authorization: 'Basic abc' } }, wording('Maarch Courrier'));
+			expect(typeof proxied === 'string' ? proxied : JSON.parse(proxied.text)).toEqual({ path: '/rest/users?x=1', auth: 'Basic abc' });
+			expect(proxy.log.map((entry) => `${entry.method} ${entry.target}`)).toEqual([`GET http://127.0.0.1:${port}/rest/users?x=1`]);
 			process.env.NO_PROXY = '127.0.0.1';
-			expect((await sendTestRequest({ method: 'GET', url: `http://127.0.0.1:${port}/direct` })).status).toBe(200);
+			expect(await sendOrDescribe({ method: 'GET', url: `http://127.0.0.1:${port}/direct` }, wording('Maarch Courrier'))).toMatchObject({ status: 200 });
 			expect(proxy.log).toHaveLength(1);
 		} finally {
 			server.close();
@@ -148,35 +92,41 @@ describe('a Test request', () => {
 		const port = await listen(server);
 		try {
 			process.env.HTTPS_PROXY = proxy.url;
-			const answer = await sendTestRequest({ method: 'GET', url: `https://127.0.0.1:${port}/contract/management/users`, rejectUnauthorized: false });
+			const answer = await sendOrDescribe({ method: 'GET', url: `https://127.0.0.1:${port}/contract/management/users`, rejectUnauthorized: false }, wording('Trust and Sign'));
 			expect(answer).toMatchObject({ status: 200, text: '[]' });
-			expect(proxy.log).toEqual([`CONNECT 127.0.0.1:${port}`]);
+			expect(proxy.log.map((entry) => `${entry.method} ${entry.target} ${entry.status}`)).toEqual([`CONNECT 127.0.0.1:${port} 200`]);
 			// The test CA is not trusted by Node: the same request with verification on fails, in words.
-			const untrusted = await sendOrDescribe(
-				{ method: 'GET', url: `https://127.0.0.1:${port}/contract/management/users` },
-				{ product: 'Trust and Sign', urlHint: 'Check the URL.', tlsHint: 'Install its CA.' },
-			);
-			expect(untrusted).toMatch(/^The TLS certificate of the Trust and Sign server at https:\/\/127\.0\.0\.1:\d+\/contract\/management\/users is not trusted \([A-Z_]+\)\. Install its CA\.$/);
+			const untrusted = await sendOrDescribe({ method: 'GET', url: `https://127.0.0.1:${port}/contract/management/users` }, wording('Trust and Sign'));
+			expect(untrusted).toMatch(/^The TLS certificate of the Trust and Sign server at https:\/\/127\.0\.0\.1:\d+\/contract\/management\/users is not trusted\. Install its CA\.$/);
 		} finally {
 			server.close();
 		}
 	});
 
-	test('a proxy that refuses is named, without its credentials', async () => {
-		proxy.refuse = true;
-		const withUser = proxy.url.replace('http://', 'http://squid:S3cret-Proxy@');
-		process.env.HTTPS_PROXY = withUser;
-		process.env.HTTP_PROXY = withUser;
-		const wording = { product: 'Maarch Courrier', urlHint: 'Check the URL.', tlsHint: '' };
-		const tunnel = await sendOrDescribe({ method: 'GET', url: 'https://courrier.example.fr/maarch/rest/users' }, wording);
+	test('a proxy that asks for credentials, or rejects those in its URL, is named, without them', async () => {
+		proxy.auth = { user: 'squid', password: 'S3cret-Proxy' };
+		const withWrongPassword = proxy.urlWithCredentials('squid', 'Wrong-S3cret');
+		process.env.HTTPS_PROXY = withWrongPassword;
+		process.env.HTTP_PROXY = proxy.url;
+		const tunnel = await sendOrDescribe({ method: 'GET', url: 'https://127.0.0.1:9/maarch/rest/users' }, wording('Maarch Courrier'));
 		expect(tunnel).toBe(
-			`The proxy ${proxy.url} refused to open a tunnel to courrier.example.fr:443 (HTTP 407 Proxy Authentication Required). Check HTTPS_PROXY, HTTP_PROXY and NO_PROXY on the n8n host.`,
+			`The proxy ${proxy.url} rejected the user and password given in its URL (HTTP 407 Proxy Authentication Required). Check the proxy's user and password in its URL (HTTPS_PROXY, HTTP_PROXY and NO_PROXY on the n8n host).`,
 		);
-		const forward = await sendOrDescribe({ method: 'GET', url: 'http://courrier.example.fr/maarch/rest/users' }, wording);
-		expect(forward).toBe(
-			`The proxy ${proxy.url} asks for credentials (HTTP 407 Proxy Authentication Required). Check HTTPS_PROXY, HTTP_PROXY and NO_PROXY on the n8n host.`,
-		);
-		expect(`${String(tunnel)}${String(forward)}`).not.toContain('S3cret-Proxy');
+		const forward = await sendOrDescribe({ method: 'GET', url: 'http://127.0.0.1:9/maarch/rest/users' }, wording('Maarch Courrier'));
+		expect(forward).toMatch(new RegExp(`^The proxy ${proxy.url} asks for credentials \\(HTTP 407 Proxy Authentication Required\\)\\. Check the proxy URL: put the proxy's user and password in it`));
+		expect(`${String(tunnel)}${String(forward)}`).not.toMatch(/S3cret/);
+		expect(proxy.log.map((entry) => [entry.kind, entry.authorization, entry.status])).toEqual([
+			['tunnel', 'invalid', 407],
+			['forward', 'none', 407],
+		]);
+	});
+
+	test('a proxy that refuses to carry the request (502) is named', async () => {
+		proxy.refuse = true;
+		process.env.HTTPS_PROXY = proxy.url;
+		const refused = await sendOrDescribe({ method: 'GET', url: 'https://courrier.example.fr/maarch/rest/users' }, wording('Maarch Courrier'));
+		expect(refused).toMatch(new RegExp(`^Maarch Courrier could not be reached through the proxy ${proxy.url} \\(HTTP 502 Bad Gateway\\)\\.`));
+		expect(proxy.log).toEqual([expect.objectContaining({ kind: 'tunnel', target: 'courrier.example.fr:443', status: 502 })]);
 	});
 
 	test('a server that does not answer in time', async () => {
