@@ -7,6 +7,8 @@ import type {
 	INodeProperties,
 } from 'n8n-workflow';
 
+import { describeProxyRefusal, proxyFor } from '../nodes/shared/proxy';
+
 /** Lifetime assumed when the token is not a readable JWT (FlowerDocs' default, field notes). */
 const DEFAULT_TOKEN_LIFETIME_MS = 3_600_000;
 
@@ -60,6 +62,12 @@ export function describeLoginFailure(
 ): string {
 	const message = (body as { message?: unknown } | undefined)?.message;
 	const vendor = typeof message === 'string' ? `: ${message}` : '';
+	// n8n's helper carries the login through the proxy variables: a proxy's refusal names the proxy.
+	const proxy = status === 407 || status === 502 ? proxyFor(url) : undefined;
+	if (proxy) {
+		const refusal = describeProxyRefusal('FlowerDocs', proxy, status);
+		return `${refusal.message}. ${refusal.description}`;
+	}
 	if (status === 401 || status === 403) {
 		return `FlowerDocs refused the login of user '${String(credentials.user)}' in scope '${String(credentials.scope)}' (HTTP ${status})${vendor}. Check the user, password and scope in the credential.`;
 	}

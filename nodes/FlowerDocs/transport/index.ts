@@ -19,10 +19,10 @@
  */
 import type { ICredentialDataDecryptedObject, IDataObject, IHttpRequestMethods } from 'n8n-workflow';
 
+import type { ErrorDetails } from '../../shared/errors';
 import { secretVariants } from '../../shared/redaction';
 import type { RequestContext, Vendor } from '../../shared/request';
-import { apiError } from '../../shared/errors';
-import { apiRequest, getRequestSettings } from '../../shared/request';
+import { apiRequest, errorText, getRequestSettings } from '../../shared/request';
 import { InputError } from '../../shared/validation';
 import type { FlowerDocsSubject } from '../helpers/errors';
 import { describeFlowerDocsError, readFlowerDocsError } from '../helpers/errors';
@@ -99,16 +99,20 @@ export interface FlowerDocsRequest {
 const UNAUTHORIZED = Symbol('unauthorized');
 
 /**
- * A failed login (thrown by the credential's preAuthentication inside n8n's request helper)
- * arrives as a connection failure "The request to FlowerDocs failed: <reason>": give the reason
- * alone, which says what to fix.
+ * A failed login: thrown by the credential's preAuthentication inside n8n's request helper, it
+ * reaches the pipeline as a request that got no answer. Its text already says what to fix
+ * (describeLoginFailure: a refused login, no login service, a proxy's refusal): it becomes the
+ * message and description as they are. A login that could not connect at all is left to the
+ * pipeline's wording of connection failures.
  */
-function loginError(ctx: RequestContext, error: unknown, itemIndex: number | undefined, secrets: string[]) {
-	const message = (error as Error)?.message ?? '';
-	const match = /^The request to FlowerDocs failed: ((?:FlowerDocs refused the login|No FlowerDocs login service|FlowerDocs login failed|Could not reach FlowerDocs to log in)[\s\S]*)$/.exec(message);
-	if (!match) return undefined;
-	const [first, ...rest] = match[1].split(/(?<=\)[^.]*\.) (?=Check)/);
-	return apiError(ctx.getNode(), { message: first, description: rest.join(' ') || undefined }, { itemIndex, secrets });
+function describeLoginError(error: unknown, code: string | undefined): ErrorDetails | undefined {
+	const text = errorText(error);
+	if (/^Could not reach FlowerDocs to log in/.test(text) && code) return undefined;
+	if (!/^(?:FlowerDocs refused the login|No FlowerDocs login service|FlowerDocs login failed|Could not reach FlowerDocs to log in|The proxy |FlowerDocs could not be reached through the proxy)/.test(text)) {
+		return undefined;
+	}
+	const [first, ...rest] = text.split(/(?<=\)[^.]*\.) (?=Check)/);
+	return rest.length > 0 ? { message: first.replace(/\.$/, ''), description: rest.join(' ') } : { message: first };
 }
 
 /** `path` starts with `/rest/...`, without trailing slash. */
@@ -138,8 +142,7 @@ export async function flowerDocsApiRequest(
 			// A 401 on the first try: the token was refused (expired early, revoked, server restarted).
 			recover: (failure) => (failure.status === 401 && attempt === 0 ? { value: UNAUTHORIZED } : undefined),
 			describeError: (failure) => describeFlowerDocsError(failure, { users: path.startsWith('/rest/users'), ...subject }),
-		}).catch((error: unknown) => {
-			throw loginError(ctx, error, itemIndex, secrets) ?? error;
+			describeConnectionFailure: describeLoginError,
 		});
 		if (result !== UNAUTHORIZED) return result;
 	}
