@@ -1,12 +1,13 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
+import type { ResourceProperty } from '../shared/dispatch';
 import { requestOptionsProperty } from '../shared/request';
 import * as acknowledgement from './v1/actions/acknowledgement/Acknowledgement.resource';
 import * as chorus from './v1/actions/chorus/Chorus.resource';
 import * as document from './v1/actions/document/Document.resource';
 import * as pesRetour from './v1/actions/pesRetour/PesRetour.resource';
-import { router } from './v1/actions/router';
+import { resources, router } from './v1/actions/router';
 import * as user from './v1/actions/user/User.resource';
 import { credentialTest, listSearch, loadOptions } from './methods';
 
@@ -38,7 +39,7 @@ export class FastParapheur implements INodeType {
 					{ name: 'User', value: 'user' },
 				],
 				default: 'document',
-			},
+			} satisfies ResourceProperty<keyof typeof resources>,
 			...document.description,
 			...acknowledgement.description,
 			...pesRetour.description,

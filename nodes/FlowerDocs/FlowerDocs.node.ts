@@ -1,8 +1,9 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
+import type { ResourceProperty } from '../shared/dispatch';
 import { requestOptionsProperty } from '../shared/request';
-import { router } from './v1/actions/router';
+import { resources, router } from './v1/actions/router';
 import * as user from './v1/actions/user/User.resource';
 import { credentialTest } from './methods';
 
@@ -28,7 +29,7 @@ export class FlowerDocs implements INodeType {
 				noDataExpression: true,
 				options: [{ name: 'User', value: 'user' }],
 				default: 'user',
-			},
+			} satisfies ResourceProperty<keyof typeof resources>,
 			...user.description,
 			requestOptionsProperty,
 		],

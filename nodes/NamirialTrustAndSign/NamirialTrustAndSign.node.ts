@@ -1,8 +1,9 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
+import type { ResourceProperty } from '../shared/dispatch';
 import { requestOptionsProperty } from '../shared/request';
-import { router } from './v1/actions/router';
+import { resources, router } from './v1/actions/router';
 import * as operator from './v1/actions/operator/Operator.resource';
 import { credentialTest } from './methods';
 
@@ -28,7 +29,7 @@ export class NamirialTrustAndSign implements INodeType {
 				noDataExpression: true,
 				options: [{ name: 'Operator', value: 'operator' }],
 				default: 'operator',
-			},
+			} satisfies ResourceProperty<keyof typeof resources>,
 			...operator.description,
 			requestOptionsProperty,
 		],

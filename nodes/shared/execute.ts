@@ -1,26 +1,33 @@
 /**
- * The per-item loop every action node runs: each input item is processed, every output item
- * carries `pairedItem`, and with "Continue On Fail" (or the error output) a failing item becomes
- * an error item while the others go on. Errors and outputs are redacted before they leave.
+ * The pieces every output item is made of: an operation's result turned into items that carry
+ * `pairedItem`, errors turned into the NodeApiError/NodeOperationError n8n shows, and the error
+ * item Continue On Fail (or the error output) puts in a failed item's place. Errors and outputs
+ * are redacted before they leave. The dispatcher (./dispatch) puts them together.
  */
-import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeExecutionData, IPairedItemData } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import { operationError, redactError } from './errors';
 import { redactDeep } from './redaction';
 import { InputError } from './validation';
 
+/** What an operation gives for an item: JSON, or whole items (binary data), one or several. */
 export type ItemResult = IDataObject | IDataObject[] | INodeExecutionData | INodeExecutionData[];
 
 function isExecutionData(value: IDataObject | INodeExecutionData): value is INodeExecutionData {
 	return typeof value.json === 'object' && value.json !== null && !Array.isArray(value.json);
 }
 
-function toExecutionData(result: ItemResult, itemIndex: number, secrets: readonly string[]): INodeExecutionData[] {
+/** The output items of a result, redacted, each paired with `pairedItem` (one input item, or several). */
+export function toExecutionData(
+	result: ItemResult,
+	pairedItem: IPairedItemData | IPairedItemData[],
+	secrets: readonly string[],
+): INodeExecutionData[] {
 	const list = Array.isArray(result) ? result : [result];
 	return (list as Array<IDataObject | INodeExecutionData>).map((entry) => {
 		const data = isExecutionData(entry) ? entry : { json: entry };
-		return { ...data, json: redactDeep(data.json, secrets), pairedItem: { item: itemIndex } };
+		return { ...data, json: redactDeep(data.json, secrets), pairedItem };
 	});
 }
 
@@ -43,7 +50,17 @@ export function toNodeError(
 }
 
 /**
- * Runs `operation` for every input item. `secrets` are hidden from every output and error.
+ * What Continue On Fail puts in a failed item's place: n8n shows `json.error` and keeps the whole
+ * error (description, HTTP code) in `error`.
+ */
+export function errorItem(error: NodeApiError | NodeOperationError, pairedItem: IPairedItemData | IPairedItemData[]): INodeExecutionData {
+	return { json: { error: error.message }, error, pairedItem };
+}
+
+/**
+ * Runs `operation` for every input item, one after the other. A failing item stops the node, or
+ * with Continue On Fail becomes an error item while the others go on. `secrets` are hidden from
+ * every output and error.
  */
 export async function executePerItem(
 	ctx: IExecuteFunctions,
@@ -54,33 +71,12 @@ export async function executePerItem(
 	const output: INodeExecutionData[] = [];
 	for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
 		try {
-			output.push(...toExecutionData(await operation(itemIndex), itemIndex, secrets));
+			output.push(...toExecutionData(await operation(itemIndex), { item: itemIndex }, secrets));
 		} catch (caught) {
 			const error = toNodeError(ctx, caught, itemIndex, secrets);
 			if (!ctx.continueOnFail()) throw error;
-			// n8n shows `json.error` and keeps the whole error (description, HTTP code) in `error`.
-			output.push({ json: { error: error.message }, error, pairedItem: { item: itemIndex } });
+			output.push(errorItem(error, { item: itemIndex }));
 		}
 	}
 	return output;
-}
-
-/** One operation file: runs the operation for one item. */
-export interface Operation {
-	execute(this: IExecuteFunctions, itemIndex: number): Promise<ItemResult>;
-}
-
-/** Dispatches on the node's `resource` and `operation` and runs the operation for every item. */
-export async function routeOperation(
-	ctx: IExecuteFunctions,
-	resources: Record<string, Record<string, Operation>>,
-	secrets: readonly string[],
-): Promise<INodeExecutionData[][]> {
-	const resource = ctx.getNodeParameter('resource', 0) as string;
-	const operation = ctx.getNodeParameter('operation', 0) as string;
-	const handler = resources[resource]?.[operation];
-	if (!handler) {
-		throw new NodeOperationError(ctx.getNode(), `The operation "${operation}" of "${resource}" is not supported`);
-	}
-	return [await executePerItem(ctx, async (itemIndex) => await handler.execute.call(ctx, itemIndex), secrets)];
 }

@@ -5,12 +5,12 @@
  * the items, so that each item succeeds or carries its own error.
  */
 import FormData from 'form-data';
-import type { IDataObject, IExecuteFunctions, IHttpRequestMethods, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, IHttpRequestMethods, INodeProperties } from 'n8n-workflow';
 
 import { writeCsv } from '../../shared/csv';
+import type { ItemOutcome } from '../../shared/dispatch';
 import { apiError } from '../../shared/errors';
 import { toNodeError } from '../../shared/execute';
-import { redactDeep } from '../../shared/redaction';
 import { namirialApiRequest } from '../transport';
 import type { BatchRowError } from './operators';
 import { chunk, matchReportErrors, readBatchReport } from './operators';
@@ -110,30 +110,26 @@ function rowText(row: PendingRow, error: BatchRowError): string {
 	return `item ${row.itemIndex} (${row.email}): ${error.reason ?? 'rejected without a reason'}${code}`;
 }
 
-export async function executeBatch(
+/**
+ * One outcome per input item (the dispatcher turns them into output items, or error items with
+ * Continue On Fail). n8n replaces the json of an item that carries an error, so a failed row's
+ * details live in its error.
+ */
+export async function sendInBatches(
 	ctx: IExecuteFunctions,
 	action: BatchAction,
 	header: readonly string[],
 	buildRow: (itemIndex: number) => BatchRow,
 	secrets: readonly string[],
-): Promise<INodeExecutionData[]> {
+): Promise<ItemOutcome[]> {
 	const items = ctx.getInputData();
 	const continueOnFail = ctx.continueOnFail();
 	const options = ctx.getNodeParameter('batchOptions', 0, {}) as IDataObject;
 	const batchSize = Number(options.batchSize ?? DEFAULT_BATCH_SIZE);
-	const results: INodeExecutionData[][] = items.map(() => []);
+	const outcomes: ItemOutcome[] = [];
 	const node = ctx.getNode();
-
-	// n8n shows `json.error` and keeps the whole error (description, code, item) in `error`; it
-	// replaces the json of an item that carries `error`, so the row's details live in the error.
 	const fail = (itemIndex: number, error: Error) => {
-		results[itemIndex] = [
-			{
-				json: { error: error.message },
-				error: error as INodeExecutionData['error'],
-				pairedItem: { item: itemIndex },
-			},
-		];
+		outcomes[itemIndex] = { error };
 	};
 
 	// Every item is checked before anything is sent: without Continue On Fail, one bad item stops
@@ -192,12 +188,7 @@ export async function executeBatch(
 		for (const [rowIndex, row] of rowsOfChunk.entries()) {
 			const rowError = byRow.get(rowIndex);
 			if (!rowError) {
-				results[row.itemIndex] = [
-					{
-						json: redactDeep({ action, ...row.output, success: true }, secrets),
-						pairedItem: { item: row.itemIndex },
-					},
-				];
+				outcomes[row.itemIndex] = { result: { action, ...row.output, success: true } };
 				continue;
 			}
 			failed.push({ row, error: rowError });
@@ -237,5 +228,5 @@ export async function executeBatch(
 			{ itemIndex: failed[0].row.itemIndex, secrets },
 		);
 	}
-	return results.flat();
+	return outcomes;
 }

@@ -4,14 +4,13 @@
  */
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import type { ItemResult } from '../../../shared/execute';
+import type { ItemOperation } from '../../../shared/dispatch';
 import { checkNumericId, checkSiren, checkText, InputError } from '../../../shared/validation';
 import type { FastClient } from '../../transport';
 
 /** One operation file of the FAST node: its fields and its execute, given the execution's client. */
-export interface FastOperation {
+export interface FastOperation extends ItemOperation<FastClient> {
 	description: INodeProperties[];
-	execute(this: IExecuteFunctions, itemIndex: number, client: FastClient): Promise<ItemResult>;
 }
 
 export const sirenProperty: INodeProperties = {

@@ -9,6 +9,7 @@ import { PassThrough } from 'node:stream';
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
+import type { OperationProperty } from '../../../shared/dispatch';
 import type { BinaryOutputContext } from '../../../shared/files';
 import { binaryOutput } from '../../../shared/files';
 import { parseXml } from '../../../shared/xml';
@@ -123,7 +124,9 @@ export function remainingOperations(kind: RemainingKind): { listRemaining: FastO
 }
 
 /** The Operation dropdown of a list resource. */
-export function remainingOperationProperty(kind: RemainingKind): INodeProperties {
+export function remainingOperationProperty<Kind extends RemainingKind>(
+	kind: Kind,
+): OperationProperty<Kind, keyof ReturnType<typeof remainingOperations>> {
 	const { label } = REMAINING_KINDS[kind];
 	const lower = label.charAt(0).toLowerCase() + label.slice(1);
 	return {

@@ -1,9 +1,12 @@
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
-import { routeOperation } from '../../../shared/execute';
+import type { Resources } from '../../../shared/dispatch';
+import { dispatch, secretsOnly } from '../../../shared/dispatch';
 import { flowerDocsSecrets } from '../../transport';
 import * as user from './user/User.resource';
 
+export const resources = { user: user.operations } satisfies Resources<undefined>;
+
 export async function router(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-	return await routeOperation(this, { user: user.operations }, await flowerDocsSecrets(this));
+	return await dispatch(this, resources, secretsOnly(flowerDocsSecrets));
 }

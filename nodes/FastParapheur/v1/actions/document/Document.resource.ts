@@ -1,5 +1,6 @@
 import type { INodeProperties } from 'n8n-workflow';
 
+import type { OperationProperty } from '../../../../shared/dispatch';
 import * as deleteDocument from './delete.operation';
 import * as download from './download.operation';
 import * as getCirculationSheet from './getCirculationSheet.operation';
@@ -53,6 +54,6 @@ export const description: INodeProperties[] = [
 			{ name: 'Upload OTP', value: 'uploadOtp', action: 'Upload a document to an OTP circuit', description: 'Send a document to be signed by SMS code; returns the signing link' },
 		],
 		default: 'upload',
-	},
+	} satisfies OperationProperty<'document', keyof typeof operations>,
 	...Object.values(operations).flatMap((operation) => operation.description),
 ];

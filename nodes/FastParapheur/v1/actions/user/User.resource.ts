@@ -1,5 +1,6 @@
 import type { INodeProperties } from 'n8n-workflow';
 
+import type { OperationProperty } from '../../../../shared/dispatch';
 import * as exportUsers from './export.operation';
 import * as synchronize from './synchronize.operation';
 
@@ -22,7 +23,7 @@ export const description: INodeProperties[] = [
 			},
 		],
 		default: 'export',
-	},
+	} satisfies OperationProperty<'user', keyof typeof operations>,
 	...exportUsers.description,
 	...synchronize.description,
 ];

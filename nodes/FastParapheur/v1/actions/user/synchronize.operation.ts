@@ -1,4 +1,4 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
 import { InputError } from '../../../../shared/validation';
@@ -59,11 +59,11 @@ const properties: INodeProperties[] = [
 export const description = updateDisplayOptions({ show: { resource: ['user'], operation: ['synchronize'] } }, properties);
 
 /**
- * All input items become one `PUT /synchronization/{siren}/users` request. Because FAST deletes
- * every user absent from the list, one bad item fails the whole run (skipping it would delete
- * that user) and nothing is sent.
+ * All input items become one `PUT /synchronization/{siren}/users` request, and one output item
+ * (paired with every input item). Because FAST deletes every user absent from the list, one bad
+ * item fails the whole run (skipping it would delete that user) and nothing is sent.
  */
-export async function executeAll(this: IExecuteFunctions, client: FastClient): Promise<INodeExecutionData[]> {
+export async function executeAll(this: IExecuteFunctions, client: FastClient): Promise<IDataObject> {
 	const items = this.getInputData();
 	const siren = getSiren(this, 0, client);
 	const dryRun = this.getNodeParameter('dryRun', 0, true) as boolean;
@@ -107,5 +107,5 @@ export async function executeAll(this: IExecuteFunctions, client: FastClient): P
 		summary.problems = problems as IDataObject[];
 		summary.applied = true;
 	}
-	return [{ json: summary, pairedItem: items.map((_, item) => ({ item })) }];
+	return summary;
 }

@@ -1,5 +1,6 @@
 import type { INodeProperties } from 'n8n-workflow';
 
+import type { OperationProperty } from '../../../../shared/dispatch';
 import * as changePassword from './changePassword.operation';
 import * as create from './create.operation';
 import * as deleteUser from './delete.operation';
@@ -25,6 +26,6 @@ export const description: INodeProperties[] = [
 			{ name: 'Update', value: 'update', action: 'Update a user', description: 'Change some fields of a user; the others keep their value' },
 		],
 		default: 'create',
-	},
+	} satisfies OperationProperty<'user', keyof typeof operations>,
 	...Object.values(operations).flatMap((operation) => operation.description),
 ];

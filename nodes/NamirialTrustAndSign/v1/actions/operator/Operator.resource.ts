@@ -1,5 +1,6 @@
 import type { INodeProperties } from 'n8n-workflow';
 
+import type { OperationProperty } from '../../../../shared/dispatch';
 import * as bindGroups from './bindGroups.operation';
 import * as bindProducts from './bindProducts.operation';
 import * as create from './create.operation';
@@ -10,7 +11,7 @@ import * as getMany from './getMany.operation';
 import * as update from './update.operation';
 import * as updateBatch from './updateBatch.operation';
 
-/** Operations run once per input item. */
+/** The batch operations turn all input items into CSV requests; the others run once per item. */
 export const operations = {
 	getMany,
 	create,
@@ -18,10 +19,10 @@ export const operations = {
 	delete: deleteOperator,
 	bindProducts,
 	bindGroups,
+	createBatch,
+	updateBatch,
+	deleteBatch,
 };
-
-/** Operations that turn all input items into CSV batches. */
-export const batchOperations = { createBatch, updateBatch, deleteBatch };
 
 export const description: INodeProperties[] = [
 	{
@@ -42,6 +43,6 @@ export const description: INodeProperties[] = [
 			{ name: 'Update in Batch', value: 'updateBatch', action: 'Update operators in batch', description: 'Update the operators of all input items in one CSV request; empty fields keep their value' },
 		],
 		default: 'create',
-	},
-	...[...Object.values(operations), ...Object.values(batchOperations)].flatMap((operation) => operation.description),
+	} satisfies OperationProperty<'operator', keyof typeof operations>,
+	...Object.values(operations).flatMap((operation) => operation.description),
 ];

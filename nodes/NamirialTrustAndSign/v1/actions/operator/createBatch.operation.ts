@@ -1,8 +1,9 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
+import type { ItemOutcome } from '../../../../shared/dispatch';
 import { checkText } from '../../../../shared/validation';
-import { batchOptionsProperty, dataModeProperty, definedBelow, executeBatch, isAutoMapped, itemFields } from '../../../helpers/batch';
+import { batchOptionsProperty, dataModeProperty, definedBelow, isAutoMapped, itemFields, sendInBatches } from '../../../helpers/batch';
 import type { OperatorFields } from '../../../helpers/operators';
 import { OPERATOR_CSV_COLUMNS, checkOperatorFields, operatorCsvRow } from '../../../helpers/operators';
 import { additionalFields, newOperatorFields } from './common';
@@ -12,9 +13,10 @@ export const description = updateDisplayOptions(
 	[dataModeProperty, ...definedBelow([...newOperatorFields, additionalFields(true)]), batchOptionsProperty],
 );
 
-export async function executeAll(this: IExecuteFunctions, secrets: readonly string[]): Promise<INodeExecutionData[]> {
+/** All items in CSV requests of at most Batch Size rows; the report's errors go back to their items. */
+export async function executeBatch(this: IExecuteFunctions, _client: undefined, secrets: readonly string[]): Promise<ItemOutcome[]> {
 	const autoMapped = isAutoMapped(this);
-	return await executeBatch(
+	return await sendInBatches(
 		this,
 		'create',
 		OPERATOR_CSV_COLUMNS,

@@ -1,8 +1,9 @@
-import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
+import type { ItemOutcome } from '../../../../shared/dispatch';
 import { checkText } from '../../../../shared/validation';
-import { batchOptionsProperty, dataModeProperty, definedBelow, executeBatch, isAutoMapped, itemFields } from '../../../helpers/batch';
+import { batchOptionsProperty, dataModeProperty, definedBelow, isAutoMapped, itemFields, sendInBatches } from '../../../helpers/batch';
 import { DELETE_CSV_COLUMNS } from '../../../helpers/operators';
 import { emailProperty } from './common';
 
@@ -11,9 +12,10 @@ export const description = updateDisplayOptions(
 	[dataModeProperty, ...definedBelow([emailProperty]), batchOptionsProperty] as INodeProperties[],
 );
 
-export async function executeAll(this: IExecuteFunctions, secrets: readonly string[]): Promise<INodeExecutionData[]> {
+/** All items in CSV requests of at most Batch Size rows; the report's errors go back to their items. */
+export async function executeBatch(this: IExecuteFunctions, _client: undefined, secrets: readonly string[]): Promise<ItemOutcome[]> {
 	const autoMapped = isAutoMapped(this);
-	return await executeBatch(
+	return await sendInBatches(
 		this,
 		'delete',
 		DELETE_CSV_COLUMNS,
