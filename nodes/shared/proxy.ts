@@ -120,7 +120,12 @@ export type TunnelError = Error & { code?: string; proxyPhase?: boolean };
  */
 export async function openTunnel(proxy: URL, host: string, port: number, timeoutMs?: number): Promise<Duplex> {
 	const authority = `${host.includes(':') ? `[${host}]` : host}:${port}`;
-	const send = proxy.protocol === 'https:' ? https.request : http.request;
+	const secure = proxy.protocol === 'https:';
+	const send = secure ? https.request : http.request;
+	// A plain agent of our own: `agent: false` would make one of the global agent's class, which
+	// n8n 2.x replaces with its proxy router when proxy variables are set, and the CONNECT to the
+	// proxy would itself be sent through HTTP_PROXY.
+	const agent = secure ? new https.Agent({ keepAlive: false }) : new http.Agent({ keepAlive: false });
 	return await new Promise<Duplex>((resolve, reject) => {
 		const fail = (error: TunnelError) => {
 			error.proxyPhase = true;
@@ -132,7 +137,7 @@ export async function openTunnel(proxy: URL, host: string, port: number, timeout
 			method: 'CONNECT',
 			path: authority,
 			headers: { host: authority, ...proxyAuthorization(proxy) },
-			agent: false,
+			agent,
 		});
 		if (timeoutMs) {
 			request.setTimeout(timeoutMs, () => {

@@ -11,6 +11,8 @@
  * The same for the FAST credential Test (its own sender) and a node-level credential Test
  * (Maarch Courrier's).
  */
+import http from 'node:http';
+
 import type { INodeParameters } from 'n8n-workflow';
 
 import { SAMPLE_DOCUMENTS } from '../emulators/fast/sample';
@@ -201,6 +203,32 @@ describe.each(VENDORS)('$name behind a proxy', (vendor) => {
 		expect(run.error?.message).toMatch(new RegExp(`^Could not connect to the proxy ${address} to reach ${vendor.name}: the connection was refused$`));
 		expect(run.error?.description).toMatch(/HTTPS_PROXY, HTTP_PROXY and NO_PROXY/);
 		proxy = await startProxyEmulator();
+	});
+});
+
+describe("n8n's global proxy agent", () => {
+	test('does not carry the tunnel: the CONNECT goes straight to the proxy', async () => {
+		// n8n 2.x replaces http.globalAgent with a proxy router when proxy variables are set; a
+		// request made with `agent: false` gets an agent of that class, and a CONNECT made that way
+		// would itself be sent through HTTP_PROXY.
+		const original = http.globalAgent;
+		const routed: string[] = [];
+		class Router extends http.Agent {
+			addRequest(request: http.ClientRequest, options: http.RequestOptions): void {
+				routed.push(`${request.method} ${options.host}:${options.port}${request.path}`);
+				(http.Agent.prototype as unknown as { addRequest: (r: unknown, o: unknown) => void }).addRequest.call(this, request, options);
+			}
+		}
+		http.globalAgent = new Router();
+		try {
+			useProxy();
+			const run = await VENDORS[0].read();
+			expect(run.error).toBeUndefined();
+			expect(routed).toEqual([]);
+			expect(proxy.log).toEqual([expect.objectContaining({ kind: 'tunnel', target: `127.0.0.1:${portOf(fast.emulator.url)}`, status: 200 })]);
+		} finally {
+			http.globalAgent = original;
+		}
 	});
 });
 
