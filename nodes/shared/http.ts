@@ -52,19 +52,12 @@ export interface NodeClientOptions {
 	/** Keep connections open between requests (default true). */
 	keepAlive?: boolean;
 	maxSockets?: number;
-	/** Where the proxy variables are read (default process.env). */
-	env?: NodeJS.ProcessEnv;
 }
 
 export class NodeHttpClient {
 	private readonly agents = new Map<string, http.Agent>();
 
 	constructor(private readonly options: NodeClientOptions = {}) {}
-
-	/** The proxy this client goes through for `url` (n8n's rules), if any. */
-	proxyFor(url: URL): Proxy | undefined {
-		return proxyFor(url, this.options.env);
-	}
 
 	/** Closes the kept-alive connections. */
 	close(): void {
@@ -97,7 +90,8 @@ export class NodeHttpClient {
 	/** Sends one request; resolves with the answer's head, its body unread. */
 	async exchange(request: NodeRequest): Promise<StreamResponse> {
 		const { url } = request;
-		const proxy = this.proxyFor(url);
+		// Read at every request, as n8n does: the variables of the process, by n8n's rules.
+		const proxy = proxyFor(url);
 		const agent = this.agent(url, proxy);
 		const headers: Record<string, string | number> = { ...(request.headers ?? {}) };
 		const form = request.body !== undefined && typeof request.body === 'object' && !Buffer.isBuffer(request.body) ? request.body : undefined;

@@ -12,6 +12,8 @@
  * (Maarch Courrier's).
  */
 import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import net from 'node:net';
 
 import type { INodeParameters } from 'n8n-workflow';
 
@@ -228,6 +230,26 @@ describe("n8n's global proxy agent", () => {
 			expect(proxy.log).toEqual([expect.objectContaining({ kind: 'tunnel', target: `127.0.0.1:${portOf(fast.emulator.url)}`, status: 200 })]);
 		} finally {
 			http.globalAgent = original;
+		}
+	});
+});
+
+describe('a proxy that does not answer', () => {
+	test('FAST: a CONNECT left unanswered times out with the node timeout, naming the proxy', async () => {
+		// Accepts connections, never answers.
+		const silent = net.createServer(() => undefined);
+		await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+		const address = `http://127.0.0.1:${(silent.address() as AddressInfo).port}`;
+		try {
+			process.env.HTTPS_PROXY = address;
+			const started = Date.now();
+			const run = await VENDORS[0].read({ timeout: 1, maxRetries: 0 });
+			expect(run.error?.message).toBe(`FAST Parapheur did not answer through the proxy ${address} within 1 second`);
+			expect(run.error?.description).toMatch(/HTTPS_PROXY, HTTP_PROXY and NO_PROXY/);
+			expect(Date.now() - started).toBeLessThan(5_000);
+			expect(fast.emulator.log).toHaveLength(0);
+		} finally {
+			silent.close();
 		}
 	});
 });
