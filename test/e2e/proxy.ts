@@ -224,9 +224,13 @@ function checkVendor(vendor: ProxyVendor, expected: Expected, run: IRun, proxy: 
 		return problems;
 	}
 	if (entries.length === 0) problems.push('the proxy logged nothing for it');
+	// A tunnel is opened with 200; a forwarded request carries the server's own status (FlowerDocs
+	// may answer a token from an earlier run 401, and the node logs in again): only the proxy's
+	// refusals are wrong here.
 	for (const entry of entries) {
-		if (entry.kind !== vendor.kind || entry.status !== 200 || entry.authorization !== 'valid') {
-			problems.push(`proxy log: ${entry.kind} ${entry.target} ${entry.status}, credentials ${entry.authorization}; expected a ${vendor.kind} answered 200 with valid credentials`);
+		const carried = vendor.kind === 'tunnel' ? entry.status === 200 : entry.status !== 407 && entry.status !== 502;
+		if (entry.kind !== vendor.kind || !carried || entry.authorization !== 'valid') {
+			problems.push(`proxy log: ${entry.kind} ${entry.target} ${entry.status}, credentials ${entry.authorization}; expected a ${vendor.kind} carried by the proxy with valid credentials`);
 		}
 	}
 	if (vendor.kind === 'forward' && entries.length !== emulator.log.length) {
