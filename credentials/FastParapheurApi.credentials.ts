@@ -8,6 +8,7 @@ import type { Icon, ICredentialType, INodeProperties } from 'n8n-workflow';
  * `authenticate` block; it is tested by the FAST Parapheur node (`testedBy`), which makes a real
  * authenticated call.
  */
+// eslint-disable-next-line @n8n/community-nodes/credential-test-required -- tested by its nodes (testedBy, methods.credentialTest of each version): the rule reads only the registered entry files, VersionedNodeTypes whose versions it does not open; test/package.test.ts checks the tests exist
 export class FastParapheurApi implements ICredentialType {
 	name = 'fastParapheurApi';
 

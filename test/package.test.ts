@@ -4,7 +4,7 @@
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 
-import type { ICredentialType, INodeProperties, INodeType } from 'n8n-workflow';
+import type { ICredentialType, INodeProperties, INodeType, IVersionedNodeType } from 'n8n-workflow';
 
 import { EXPECTATIONS } from './e2e/expectations';
 import { EMULATOR_CREDENTIALS } from './emulators/credentials';
@@ -52,6 +52,12 @@ function load<T>(relative: string): T {
 	return new Class();
 }
 
+/** Version 1 of a node as n8n runs it for a workflow saved with `typeVersion: 1`. */
+function loadNode(relative: string): INodeType {
+	const node = load<IVersionedNodeType>(relative);
+	return node.nodeVersions[1];
+}
+
 describe('the package as n8n sees it', () => {
 	test('package.json declares a community node package', () => {
 		expect(pkg.name).toBe('n8n-nodes-parapheur');
@@ -78,8 +84,23 @@ describe('the package as n8n sees it', () => {
 		expect(existsSync(join(root, file.replace(/\.js$/, '.json')))).toBe(true);
 	}
 
+	test.each(pkg.n8n.nodes)('%s is a VersionedNodeType of n8n-workflow whose version 1 has the node\'s name', (file) => {
+		// n8n's CredentialsTester finds a versioned node's credential tests only on an instance of
+		// its own VersionedNodeType (the host's n8n-workflow, which this package resolves to).
+		const { VersionedNodeType } = require('n8n-workflow') as typeof import('n8n-workflow');
+		const node = load<IVersionedNodeType>(file);
+		expect(node).toBeInstanceOf(VersionedNodeType);
+		expect(node.description.defaultVersion).toBe(1);
+		expect(Object.keys(node.nodeVersions)).toEqual(['1']);
+		const v1 = node.nodeVersions[1].description;
+		expect(v1.version).toBe(1);
+		expect(v1.name).toBe(node.description.name);
+		expect(v1.icon).toEqual(node.description.icon);
+		expect(v1.defaultVersion).toBe(1);
+	});
+
 	test.each(triggerNodes)('%s is a polling trigger, not a tool, with the events of the spec and both icons', (file) => {
-		const { description } = load<INodeType>(file);
+		const { description } = loadNode(file);
 		expect(description.polling).toBe(true);
 		expect(description.usableAsTool).toBeUndefined();
 		expect(description.inputs).toEqual([]);
@@ -89,7 +110,7 @@ describe('the package as n8n sees it', () => {
 	});
 
 	test.each(actionNodes)('%s has every operation of the spec, is usable as a tool, and has both icons', (file) => {
-		const node = load<INodeType>(file);
+		const node = loadNode(file);
 		const { description } = node;
 		expect(description.usableAsTool).toBe(true);
 		expectIconsAndCodex(file, description);
@@ -111,7 +132,7 @@ describe('the package as n8n sees it', () => {
 		// A declarative `test`, or a node's `credentialTest` method named by `testedBy` (FAST: the
 		// client certificate must be sent by the node itself, see credentials/FastParapheurApi).
 		const nodeTests = pkg.n8n.nodes
-			.map((nodeFile) => load<INodeType>(nodeFile))
+			.map((nodeFile) => loadNode(nodeFile))
 			.flatMap((node) =>
 				(node.description.credentials ?? [])
 					.filter((entry) => entry.name === credential.name && typeof entry.testedBy === 'string')

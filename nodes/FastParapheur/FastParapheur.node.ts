@@ -1,57 +1,27 @@
-import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
-import { NodeConnectionTypes } from 'n8n-workflow';
+import type { INodeTypeBaseDescription, IVersionedNodeType } from 'n8n-workflow';
 
-import type { ResourceProperty } from '../shared/dispatch';
-import { requestOptionsProperty } from '../shared/request';
-import * as acknowledgement from './v1/actions/acknowledgement/Acknowledgement.resource';
-import * as chorus from './v1/actions/chorus/Chorus.resource';
-import * as document from './v1/actions/document/Document.resource';
-import * as pesRetour from './v1/actions/pesRetour/PesRetour.resource';
-import { resources, router } from './v1/actions/router';
-import * as user from './v1/actions/user/User.resource';
-import { credentialTest, listSearch, loadOptions } from './methods';
+import { VersionedNode } from '../shared/versioned';
+import { FastParapheurV1 } from './v1/FastParapheurV1.node';
 
-export class FastParapheur implements INodeType {
-	description: INodeTypeDescription = {
-		displayName: 'FAST Parapheur',
-		name: 'fastParapheur',
-		icon: { light: 'file:fastParapheur.svg', dark: 'file:fastParapheur.dark.svg' },
-		group: ['transform'],
-		version: 1,
-		subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',
-		description: 'Send documents through FAST Parapheur signature circuits and collect the results',
-		defaults: { name: 'FAST Parapheur' },
-		usableAsTool: true,
-		inputs: [NodeConnectionTypes.Main],
-		outputs: [NodeConnectionTypes.Main],
-		credentials: [{ name: 'fastParapheurApi', required: true, testedBy: 'fastParapheurApiTest' }],
-		properties: [
-			{
-				displayName: 'Resource',
-				name: 'resource',
-				type: 'options',
-				noDataExpression: true,
-				options: [
-					{ name: 'Chorus File', value: 'chorus' },
-					{ name: 'Document', value: 'document' },
-					{ name: 'Hélios Acknowledgement', value: 'acknowledgement' },
-					{ name: 'PES Retour', value: 'pesRetour' },
-					{ name: 'User', value: 'user' },
-				],
-				default: 'document',
-			} satisfies ResourceProperty<keyof typeof resources>,
-			...document.description,
-			...acknowledgement.description,
-			...pesRetour.description,
-			...chorus.description,
-			...user.description,
-			requestOptionsProperty,
-		],
-	};
-
-	methods = { listSearch, loadOptions, credentialTest };
-
-	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-		return await router.call(this);
+/**
+ * The node as n8n registers it, each version's own class under `v<N>/`. A saved workflow keeps
+ * the version it was built with: a change that would alter a saved workflow's behaviour or
+ * defaults goes into a new version, never into v1 (test/package/v1-descriptions.test.ts).
+ */
+export class FastParapheur extends VersionedNode {
+	constructor() {
+		const baseDescription: INodeTypeBaseDescription = {
+			displayName: 'FAST Parapheur',
+			name: 'fastParapheur',
+			icon: { light: 'file:fastParapheur.svg', dark: 'file:fastParapheur.dark.svg' },
+			group: ['transform'],
+			subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',
+			description: 'Send documents through FAST Parapheur signature circuits and collect the results',
+			defaultVersion: 1,
+		};
+		const nodeVersions: IVersionedNodeType['nodeVersions'] = {
+			1: new FastParapheurV1(baseDescription),
+		};
+		super(nodeVersions, baseDescription);
 	}
 }

@@ -1,43 +1,27 @@
-import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
-import { NodeConnectionTypes } from 'n8n-workflow';
+import type { INodeTypeBaseDescription, IVersionedNodeType } from 'n8n-workflow';
 
-import type { ResourceProperty } from '../shared/dispatch';
-import { requestOptionsProperty } from '../shared/request';
-import { resources, router } from './v1/actions/router';
-import * as user from './v1/actions/user/User.resource';
-import { credentialTest } from './methods';
+import { VersionedNode } from '../shared/versioned';
+import { FlowerDocsV1 } from './v1/FlowerDocsV1.node';
 
-export class FlowerDocs implements INodeType {
-	description: INodeTypeDescription = {
-		displayName: 'FlowerDocs',
-		name: 'flowerDocs',
-		icon: { light: 'file:flowerDocs.svg', dark: 'file:flowerDocs.dark.svg' },
-		group: ['transform'],
-		version: 1,
-		subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',
-		description: 'Create, update, search and delete users in FlowerDocs',
-		defaults: { name: 'FlowerDocs' },
-		usableAsTool: true,
-		inputs: [NodeConnectionTypes.Main],
-		outputs: [NodeConnectionTypes.Main],
-		credentials: [{ name: 'flowerDocsApi', required: true, testedBy: 'flowerDocsApiTest' }],
-		properties: [
-			{
-				displayName: 'Resource',
-				name: 'resource',
-				type: 'options',
-				noDataExpression: true,
-				options: [{ name: 'User', value: 'user' }],
-				default: 'user',
-			} satisfies ResourceProperty<keyof typeof resources>,
-			...user.description,
-			requestOptionsProperty,
-		],
-	};
-
-	methods = { credentialTest };
-
-	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-		return await router.call(this);
+/**
+ * The node as n8n registers it, each version's own class under `v<N>/`. A saved workflow keeps
+ * the version it was built with: a change that would alter a saved workflow's behaviour or
+ * defaults goes into a new version, never into v1 (test/package/v1-descriptions.test.ts).
+ */
+export class FlowerDocs extends VersionedNode {
+	constructor() {
+		const baseDescription: INodeTypeBaseDescription = {
+			displayName: 'FlowerDocs',
+			name: 'flowerDocs',
+			icon: { light: 'file:flowerDocs.svg', dark: 'file:flowerDocs.dark.svg' },
+			group: ['transform'],
+			subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',
+			description: 'Create, update, search and delete users in FlowerDocs',
+			defaultVersion: 1,
+		};
+		const nodeVersions: IVersionedNodeType['nodeVersions'] = {
+			1: new FlowerDocsV1(baseDescription),
+		};
+		super(nodeVersions, baseDescription);
 	}
 }

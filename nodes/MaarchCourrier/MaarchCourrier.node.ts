@@ -1,43 +1,27 @@
-import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
-import { NodeConnectionTypes } from 'n8n-workflow';
+import type { INodeTypeBaseDescription, IVersionedNodeType } from 'n8n-workflow';
 
-import type { ResourceProperty } from '../shared/dispatch';
-import { requestOptionsProperty } from '../shared/request';
-import { resources, router } from './v1/actions/router';
-import * as user from './v1/actions/user/User.resource';
-import { credentialTest, listSearch } from './methods';
+import { VersionedNode } from '../shared/versioned';
+import { MaarchCourrierV1 } from './v1/MaarchCourrierV1.node';
 
-export class MaarchCourrier implements INodeType {
-	description: INodeTypeDescription = {
-		displayName: 'Maarch Courrier',
-		name: 'maarchCourrier',
-		icon: { light: 'file:maarchCourrier.svg', dark: 'file:maarchCourrier.dark.svg' },
-		group: ['transform'],
-		version: 1,
-		subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',
-		description: 'Create, update, group and link users in Maarch Courrier',
-		defaults: { name: 'Maarch Courrier' },
-		usableAsTool: true,
-		inputs: [NodeConnectionTypes.Main],
-		outputs: [NodeConnectionTypes.Main],
-		credentials: [{ name: 'maarchCourrierApi', required: true, testedBy: 'maarchCourrierApiTest' }],
-		properties: [
-			{
-				displayName: 'Resource',
-				name: 'resource',
-				type: 'options',
-				noDataExpression: true,
-				options: [{ name: 'User', value: 'user' }],
-				default: 'user',
-			} satisfies ResourceProperty<keyof typeof resources>,
-			...user.description,
-			requestOptionsProperty,
-		],
-	};
-
-	methods = { listSearch, credentialTest };
-
-	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-		return await router.call(this);
+/**
+ * The node as n8n registers it, each version's own class under `v<N>/`. A saved workflow keeps
+ * the version it was built with: a change that would alter a saved workflow's behaviour or
+ * defaults goes into a new version, never into v1 (test/package/v1-descriptions.test.ts).
+ */
+export class MaarchCourrier extends VersionedNode {
+	constructor() {
+		const baseDescription: INodeTypeBaseDescription = {
+			displayName: 'Maarch Courrier',
+			name: 'maarchCourrier',
+			icon: { light: 'file:maarchCourrier.svg', dark: 'file:maarchCourrier.dark.svg' },
+			group: ['transform'],
+			subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',
+			description: 'Create, update, group and link users in Maarch Courrier',
+			defaultVersion: 1,
+		};
+		const nodeVersions: IVersionedNodeType['nodeVersions'] = {
+			1: new MaarchCourrierV1(baseDescription),
+		};
+		super(nodeVersions, baseDescription);
 	}
 }

@@ -1,43 +1,27 @@
-import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
-import { NodeConnectionTypes } from 'n8n-workflow';
+import type { INodeTypeBaseDescription, IVersionedNodeType } from 'n8n-workflow';
 
-import type { ResourceProperty } from '../shared/dispatch';
-import { requestOptionsProperty } from '../shared/request';
-import { resources, router } from './v1/actions/router';
-import * as operator from './v1/actions/operator/Operator.resource';
-import { credentialTest } from './methods';
+import { VersionedNode } from '../shared/versioned';
+import { NamirialTrustAndSignV1 } from './v1/NamirialTrustAndSignV1.node';
 
-export class NamirialTrustAndSign implements INodeType {
-	description: INodeTypeDescription = {
-		displayName: 'Namirial Trust and Sign',
-		name: 'namirialTrustAndSign',
-		icon: { light: 'file:namirialTrustAndSign.svg', dark: 'file:namirialTrustAndSign.dark.svg' },
-		group: ['transform'],
-		version: 1,
-		subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',
-		description: 'Create, update, delete and bind Trust and Sign operators, one by one or in CSV batches',
-		defaults: { name: 'Namirial Trust and Sign' },
-		usableAsTool: true,
-		inputs: [NodeConnectionTypes.Main],
-		outputs: [NodeConnectionTypes.Main],
-		credentials: [{ name: 'namirialTrustAndSignApi', required: true, testedBy: 'namirialTrustAndSignApiTest' }],
-		properties: [
-			{
-				displayName: 'Resource',
-				name: 'resource',
-				type: 'options',
-				noDataExpression: true,
-				options: [{ name: 'Operator', value: 'operator' }],
-				default: 'operator',
-			} satisfies ResourceProperty<keyof typeof resources>,
-			...operator.description,
-			requestOptionsProperty,
-		],
-	};
-
-	methods = { credentialTest };
-
-	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-		return await router.call(this);
+/**
+ * The node as n8n registers it, each version's own class under `v<N>/`. A saved workflow keeps
+ * the version it was built with: a change that would alter a saved workflow's behaviour or
+ * defaults goes into a new version, never into v1 (test/package/v1-descriptions.test.ts).
+ */
+export class NamirialTrustAndSign extends VersionedNode {
+	constructor() {
+		const baseDescription: INodeTypeBaseDescription = {
+			displayName: 'Namirial Trust and Sign',
+			name: 'namirialTrustAndSign',
+			icon: { light: 'file:namirialTrustAndSign.svg', dark: 'file:namirialTrustAndSign.dark.svg' },
+			group: ['transform'],
+			subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',
+			description: 'Create, update, delete and bind Trust and Sign operators, one by one or in CSV batches',
+			defaultVersion: 1,
+		};
+		const nodeVersions: IVersionedNodeType['nodeVersions'] = {
+			1: new NamirialTrustAndSignV1(baseDescription),
+		};
+		super(nodeVersions, baseDescription);
 	}
 }

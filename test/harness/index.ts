@@ -39,9 +39,10 @@ import type {
 	ExecutionError,
 	ITriggerFunctions,
 	ITriggerResponse,
+	IVersionedNodeType,
 } from 'n8n-workflow';
 // Only what both n8n lines export (n8n-workflow 2.x has no createDeferredPromise, for one).
-import { NodeHelpers, Workflow, createEmptyRunExecutionData, createRunExecutionData } from 'n8n-workflow';
+import { NodeHelpers, VersionedNodeType, Workflow, createEmptyRunExecutionData, createRunExecutionData } from 'n8n-workflow';
 
 import { FastParapheurApi } from '../../credentials/FastParapheurApi.credentials';
 import { FlowerDocsApi } from '../../credentials/FlowerDocsApi.credentials';
@@ -134,7 +135,7 @@ class ManualTrigger implements INodeType {
 	}
 }
 
-const nodeClasses: Record<string, INodeType> = {
+const nodeClasses: Record<string, INodeType | IVersionedNodeType> = {
 	[`${PACKAGE}.maarchCourrier`]: new MaarchCourrier(),
 	[`${PACKAGE}.namirialTrustAndSign`]: new NamirialTrustAndSign(),
 	[`${PACKAGE}.fastParapheur`]: new FastParapheur(),
@@ -148,7 +149,7 @@ const credentialClasses: ICredentialType[] = [new MaarchCourrierApi(), new FastP
 export const credentialTypes = new Map(credentialClasses.map((type) => [type.name, type]));
 
 /** Registers a node type for a test (e.g. a small polling node that exercises the harness). */
-export function registerNodeType(name: string, nodeType: INodeType): void {
+export function registerNodeType(name: string, nodeType: INodeType | IVersionedNodeType): void {
 	nodeClasses[`${PACKAGE}.${name}`] = nodeType;
 }
 
@@ -171,6 +172,8 @@ export interface NodeUnderTest {
 	onError?: INode['onError'];
 	/** Legacy "Continue On Fail" switch. */
 	continueOnFail?: boolean;
+	/** The node's version, as saved in a workflow (default 1). */
+	typeVersion?: number;
 }
 
 export interface RunOptions {
@@ -225,8 +228,8 @@ function baseAdditionalData(
 }
 
 function nodeFor(spec: NodeUnderTest, credentials: Record<string, unknown>): INode {
-	const nodeType = nodeClasses[`${PACKAGE}.${spec.type}`];
-	if (!nodeType) throw new Error(`Unknown node type ${spec.type}`);
+	const typeVersion = spec.typeVersion ?? 1;
+	const nodeType = nodeTypes.getByNameAndVersion(`${PACKAGE}.${spec.type}`, typeVersion);
 	const credentialRefs: INode['credentials'] = {};
 	for (const { name } of nodeType.description.credentials ?? []) {
 		if (credentials[name]) credentialRefs[name] = { id: `${name}-id`, name: `${name} (test)` };
@@ -235,7 +238,7 @@ function nodeFor(spec: NodeUnderTest, credentials: Record<string, unknown>): INo
 		id: 'node-under-test',
 		name: spec.name ?? nodeType.description.defaults.name ?? spec.type,
 		type: `${PACKAGE}.${spec.type}`,
-		typeVersion: 1,
+		typeVersion,
 		position: [250, 0],
 		parameters: spec.parameters,
 		credentials: credentialRefs,
@@ -418,20 +421,43 @@ export async function testCredential(
 
 /**
  * Runs a credential's Test the way n8n's CredentialsTester does for a credential tested by a node
- * (`testedBy`): the node's `methods.credentialTest` function, called with a CredentialTestContext.
+ * (`testedBy`): it looks through the node's versions (newest first) for one that names the
+ * credential and has the `methods.credentialTest` function, and calls it with a
+ * CredentialTestContext.
  */
 export async function testCredentialWithNode(
 	nodeTypeName: string,
 	credentialType: string,
 	data: ICredentialDataDecryptedObject,
 ): Promise<INodeCredentialTestResult> {
-	const nodeType = nodeTypes.getByNameAndVersion(`${PACKAGE}.${nodeTypeName}`, 1);
-	const reference = nodeType.description.credentials?.find((credential) => credential.name === credentialType);
-	const functionName = reference?.testedBy;
-	if (typeof functionName !== 'string') throw new Error(`${nodeTypeName} does not test ${credentialType}`);
-	const test = nodeType.methods?.credentialTest?.[functionName];
-	if (!test) throw new Error(`${nodeTypeName} has no credential test ${functionName}`);
+	const test = findCredentialTest(nodeTypes.getByName(`${PACKAGE}.${nodeTypeName}`), credentialType);
+	if (!test) throw new Error(`${nodeTypeName} has no credential test for ${credentialType}`);
 	return await test.call(new CredentialTestContext(), { id: 'test', name: 'test', type: credentialType, data });
+}
+
+/**
+ * The lookup of n8n's CredentialsTester.getCredentialTestFunction (n8n 1.123 and 2.41), for a
+ * `testedBy` name. `isVersioned` is its `node instanceof VersionedNodeType`, false when the node
+ * was built with another copy of n8n-workflow than n8n's.
+ */
+export function findCredentialTest(
+	node: INodeType | IVersionedNodeType,
+	credentialType: string,
+	isVersioned: (node: unknown) => node is IVersionedNodeType = (value): value is IVersionedNodeType => value instanceof VersionedNodeType,
+) {
+	const versions = isVersioned(node) ? Object.values(node.nodeVersions) : [node as INodeType];
+	for (const version of versions) {
+		const testedBy = version.description.credentials?.find((credential) => credential.name === credentialType)?.testedBy;
+		if (typeof testedBy !== 'string') continue;
+		if (isVersioned(node)) {
+			for (const number of Object.keys(node.nodeVersions).sort().reverse()) {
+				const credentialTest = node.nodeVersions[Number(number)].methods?.credentialTest;
+				if (credentialTest && testedBy in credentialTest) return credentialTest[testedBy];
+			}
+		}
+		return (node as INodeType).methods?.credentialTest?.[testedBy];
+	}
+	return undefined;
 }
 
 /**

@@ -1,0 +1,29 @@
+/**
+ * The base of every node of the package: its versions as one n8n `VersionedNodeType`, so that a
+ * saved workflow keeps the version it was built with.
+ *
+ * The node itself also carries its default version's credentials and credential tests. n8n's
+ * credential tester finds the tests (`testedBy`, `methods.credentialTest`) in the versions of a
+ * node that is `instanceof` its own VersionedNodeType; when this package loads another copy of
+ * n8n-workflow than n8n's (a package installed by hand with `npm install` in ~/.n8n/nodes gets
+ * the peer dependency n8n-workflow of its own), that check fails and the tester reads the node
+ * itself instead, on 1.x and 2.x alike. Without these the Test button would answer "No testing
+ * function found" (2.x) or fail on the node's AI tool variant (1.x).
+ */
+import type { INodeType, INodeTypeBaseDescription, INodeTypeDescription, IVersionedNodeType } from 'n8n-workflow';
+import { VersionedNodeType } from 'n8n-workflow';
+
+export class VersionedNode extends VersionedNodeType {
+	methods?: INodeType['methods'];
+
+	constructor(nodeVersions: IVersionedNodeType['nodeVersions'], baseDescription: INodeTypeBaseDescription) {
+		const defaultVersion = nodeVersions[baseDescription.defaultVersion ?? Math.max(...Object.keys(nodeVersions).map(Number))];
+		const description: INodeTypeBaseDescription & Pick<INodeTypeDescription, 'credentials'> = {
+			...baseDescription,
+			credentials: defaultVersion.description.credentials,
+		};
+		super(nodeVersions, description);
+		const credentialTest = defaultVersion.methods?.credentialTest;
+		if (credentialTest) this.methods = { credentialTest };
+	}
+}

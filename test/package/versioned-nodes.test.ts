@@ -1,0 +1,48 @@
+/**
+ * Every node is a VersionedNodeType, and what n8n looks up on a node still works through it:
+ * credential tests found the way n8n's CredentialsTester finds them (on the versions when the
+ * node is an instance of n8n's own VersionedNodeType, on the node itself when the package loaded
+ * another copy of n8n-workflow), and the list searches and load options of version 1.
+ */
+import type { INodeType, IVersionedNodeType } from 'n8n-workflow';
+import { NodeHelpers } from 'n8n-workflow';
+
+import { PACKAGE, findCredentialTest, nodeTypes } from '../harness';
+
+const CREDENTIALS: Record<string, { credential: string; testedBy: string }> = {
+	fastParapheur: { credential: 'fastParapheurApi', testedBy: 'fastParapheurApiTest' },
+	fastParapheurTrigger: { credential: 'fastParapheurApi', testedBy: 'fastParapheurApiTest' },
+	maarchCourrier: { credential: 'maarchCourrierApi', testedBy: 'maarchCourrierApiTest' },
+	namirialTrustAndSign: { credential: 'namirialTrustAndSignApi', testedBy: 'namirialTrustAndSignApiTest' },
+	flowerDocs: { credential: 'flowerDocsApi', testedBy: 'flowerDocsApiTest' },
+};
+
+const node = (name: string) => nodeTypes.getByName(`${PACKAGE}.${name}`) as unknown as IVersionedNodeType;
+
+describe.each(Object.entries(CREDENTIALS))('%s', (name, { credential, testedBy }) => {
+	test('is versioned: version 1 is what a workflow saved with typeVersion 1 gets, and the default', () => {
+		const versioned = node(name);
+		expect(Object.keys(versioned.nodeVersions)).toEqual(['1']);
+		expect(versioned.currentVersion).toBe(1);
+		expect(NodeHelpers.getVersionedNodeType(versioned, 1)).toBe(versioned.nodeVersions[1]);
+		expect(NodeHelpers.getVersionedNodeType(versioned)).toBe(versioned.nodeVersions[1]);
+	});
+
+	test("n8n's credential tester finds version 1's test, with n8n's n8n-workflow or another copy", () => {
+		const versioned = node(name);
+		const expected = versioned.nodeVersions[1].methods?.credentialTest?.[testedBy];
+		expect(typeof expected).toBe('function');
+		expect(findCredentialTest(versioned, credential)).toBe(expected);
+		// `instanceof VersionedNodeType` false: the tester then reads the node as a plain one.
+		const foreign = (_value: unknown): _value is IVersionedNodeType => false;
+		expect(findCredentialTest(versioned, credential, foreign)).toBe(expected);
+		expect((versioned as unknown as INodeType).description.credentials).toEqual(versioned.nodeVersions[1].description.credentials);
+	});
+});
+
+test('list searches and load options are those of version 1', () => {
+	const fast = node('fastParapheur').nodeVersions[1];
+	expect(Object.keys(fast.methods?.listSearch ?? {})).toEqual(['searchCircuits']);
+	expect(Object.keys(fast.methods?.loadOptions ?? {})).toEqual(['getUsers']);
+	expect(Object.keys(node('maarchCourrier').nodeVersions[1].methods?.listSearch ?? {})).toEqual(['searchUsers']);
+});
