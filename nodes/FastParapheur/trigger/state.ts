@@ -12,14 +12,77 @@
  *
  * A cursor moves only for what was emitted: a failed read leaves `n` where it was, so the
  * entries it would have given are emitted by a later poll.
+ *
+ * `v` is the version of this shape, shared by every version of the trigger node (they read the
+ * same static data). A state saved in an older shape is migrated, one step per version, never
+ * dropped: dropping it would read every watched history from the start again and emit entries
+ * already emitted. A state from a newer version of the package is neither read nor overwritten.
  */
 import type { IDataObject } from 'n8n-workflow';
 
+import { InputError } from '../../shared/validation';
 import type { HistoryEntry } from '../helpers/history';
 import type { NormalisedState } from '../helpers/states';
 import { isFinalState, lastMeaningfulEntry, normaliseState } from '../helpers/states';
 
-export const STATE_VERSION = 1;
+/**
+ * Every version of the stored shape, oldest first. To change the shape: add the next number
+ * here, make it STATE_VERSION, and add the step from the previous one to STATE_MIGRATIONS (the
+ * build fails until that step exists).
+ */
+type StateVersion = 1;
+
+export const STATE_VERSION = 1 satisfies StateVersion;
+
+/** One step: a stored state of version `n` (a copy the step may change) → the same state in version `n + 1`. */
+export type StateMigration = (state: IDataObject) => IDataObject;
+
+/** The step from each older version to the next. Version 1 is the first: nothing to migrate yet. */
+export const STATE_MIGRATIONS: { readonly [V in Exclude<StateVersion, typeof STATE_VERSION>]: StateMigration } = {};
+
+/** What a reader expects: the current version, and how to get there from older ones. */
+export interface StateFormat {
+	version: number;
+	migrations: Readonly<Record<number, StateMigration>>;
+}
+
+export const STATE_FORMAT: StateFormat = { version: STATE_VERSION, migrations: STATE_MIGRATIONS };
+
+function storedVersion(staticData: IDataObject): number | undefined {
+	const { v } = staticData;
+	return typeof v === 'number' && Number.isInteger(v) && v >= 1 ? v : undefined;
+}
+
+/**
+ * The stored state in the current version: as it is, or migrated step by step (the static data
+ * itself is left as it is; the next write saves the current shape). Undefined when there is no
+ * state of a known version: nothing stored yet, or a newer version (see `checkStateVersion`).
+ */
+export function currentState(staticData: IDataObject, format: StateFormat = STATE_FORMAT): IDataObject | undefined {
+	let version = storedVersion(staticData);
+	if (version === undefined || version > format.version) return undefined;
+	let state = staticData;
+	while (version < format.version) {
+		const step = format.migrations[version];
+		if (!step) return undefined;
+		version += 1;
+		state = { ...step(structuredClone(state)), v: version };
+	}
+	return state;
+}
+
+/**
+ * Refuses a state written by a newer version of the package (after a downgrade): reading it as
+ * empty would emit every history again, and writing over it would lose it for the newer version.
+ */
+export function checkStateVersion(staticData: IDataObject, format: StateFormat = STATE_FORMAT): void {
+	const version = storedVersion(staticData);
+	if (version === undefined || version <= format.version) return;
+	throw new InputError(
+		`The trigger's saved state is of version ${version}, written by a newer n8n-nodes-parapheur; this one reads up to version ${format.version}`,
+		'Install the newer n8n-nodes-parapheur again: the state was left as it is, so it goes on from where it was. (A new trigger node starts afresh, with its documents read from the start.)',
+	);
+}
 
 /**
  * A poll starts on the minute, but the clock of one poll and the next can disagree by a little
@@ -63,11 +126,15 @@ function isCount(value: unknown): value is number {
 	return typeof value === 'number' && Number.isInteger(value) && value >= 0;
 }
 
-/** The document cursors kept in the static data; anything unreadable is dropped (the document is then read afresh). */
-export function readDocumentCursors(staticData: IDataObject): DocumentCursors {
+/**
+ * The document cursors kept in the static data, migrated from an older version if need be; an
+ * unreadable record is dropped (that document is then read afresh).
+ */
+export function readDocumentCursors(staticData: IDataObject, format: StateFormat = STATE_FORMAT): DocumentCursors {
 	const cursors: DocumentCursors = {};
-	if (staticData.v !== STATE_VERSION) return cursors;
-	const stored = staticData.documents;
+	const state = currentState(staticData, format);
+	if (!state) return cursors;
+	const stored = state.documents;
 	if (!stored || typeof stored !== 'object' || Array.isArray(stored)) return cursors;
 	for (const [id, raw] of Object.entries(stored as IDataObject)) {
 		const value = raw as IDataObject | null;
@@ -188,10 +255,11 @@ export function orderOldestFirst<T>(groups: ReadonlyArray<ReadonlyArray<{ date?:
 /* ─── Remaining lists ─────────────────────────────────────────────────────────────────────── */
 
 /** Ids delivered, with when, for one list (`<kind>:<siren>`); empty when the static data is for another list. */
-export function readDelivered(staticData: IDataObject, list: string): Record<string, number> {
+export function readDelivered(staticData: IDataObject, list: string, format: StateFormat = STATE_FORMAT): Record<string, number> {
 	const delivered: Record<string, number> = {};
-	if (staticData.v !== STATE_VERSION || staticData.list !== list) return delivered;
-	const stored = staticData.delivered;
+	const state = currentState(staticData, format);
+	if (!state || state.list !== list) return delivered;
+	const stored = state.delivered;
 	if (!stored || typeof stored !== 'object' || Array.isArray(stored)) return delivered;
 	for (const [id, at] of Object.entries(stored as IDataObject)) if (isCount(at)) delivered[id] = at;
 	return delivered;

@@ -20,6 +20,7 @@ import type { FastClient } from '../../transport';
 import type { DocumentCursor, DocumentCursors, FirstReadPolicy, WatchSettings } from '../../trigger/state';
 import {
 	advanceCursor,
+	checkStateVersion,
 	failedCursor,
 	goneCursor,
 	matchesStates,
@@ -170,6 +171,7 @@ export async function pollDocumentStates(
 	watch: DocumentWatch,
 	nowMs: number,
 ): Promise<IDataObject[]> {
+	checkStateVersion(staticData);
 	const now = Math.floor(nowMs / 1000);
 	const cursors: DocumentCursors = readDocumentCursors(staticData);
 	const due = selectDue(watch.ids, cursors, now, watch.settings);

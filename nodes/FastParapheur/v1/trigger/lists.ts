@@ -16,7 +16,7 @@ import { InputError } from '../../../shared/validation';
 import type { RemainingKind } from '../actions/remaining';
 import { downloadRemainingFile, listRemainingIds, REMAINING_KINDS } from '../actions/remaining';
 import type { FastClient } from '../../transport';
-import { compareIds, readDelivered, selectDeliveries, writeDelivered } from '../../trigger/state';
+import { checkStateVersion, compareIds, readDelivered, selectDeliveries, writeDelivered } from '../../trigger/state';
 
 /** Files downloaded at once. */
 export const DOWNLOAD_CONCURRENCY = 4;
@@ -66,6 +66,7 @@ export async function pollRemainingList(
 	watch: ListWatch,
 	nowMs: number,
 ): Promise<INodeExecutionData[]> {
+	checkStateVersion(staticData);
 	const now = Math.floor(nowMs / 1000);
 	const list = `${watch.kind}:${watch.siren}`;
 	const listed = await listRemainingIds(client, watch.kind, watch.siren);
