@@ -62,6 +62,7 @@ import {
 	n8nCommand,
 	n8nEnv,
 	packPackage,
+	parseRun,
 	prepareUserFolder,
 } from './lib/n8n';
 
@@ -94,22 +95,6 @@ async function startEmulators(): Promise<Emulators> {
 
 async function stopEmulators(emulators: Emulators): Promise<void> {
 	await Promise.all([emulators.maarch.close(), emulators.fast.close(), emulators.namirial.close(), emulators.flowerdocs.close()]);
-}
-
-/**
- * The IRun JSON that `n8n execute --rawOutput` prints (pretty-printed: from a line that is `{` to
- * one that is `}`) among log lines, which may also come after it: on 2.x the task runner can
- * register once the run is already printed ("Registered runner ...").
- */
-function parseRun(stdout: string): IRun | undefined {
-	const start = stdout.search(/^\{$/m);
-	const end = [...stdout.matchAll(/^\}$/gm)].pop()?.index;
-	if (start < 0 || end === undefined || end < start) return undefined;
-	try {
-		return JSON.parse(stdout.slice(start, end + 1)) as IRun;
-	} catch {
-		return undefined;
-	}
 }
 
 /** The number of runs a node must have had: exactly (a number) or within bounds. */

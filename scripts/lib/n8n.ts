@@ -8,6 +8,8 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, 
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 
+import type { IRun } from 'n8n-workflow';
+
 export const ROOT = join(__dirname, '..', '..');
 
 export type N8nLine = 1 | 2;
@@ -137,6 +139,22 @@ export function n8nEnv(install: N8nInstall, userFolder: string, extra: NodeJS.Pr
 
 function n8nArgs(install: N8nInstall, args: string[]): [string, string[]] {
 	return [join(install.nodeBinDir, 'node'), [join(install.dir, 'node_modules', 'n8n', 'bin', 'n8n'), ...args]];
+}
+
+/**
+ * The IRun JSON that `n8n execute --rawOutput` prints (pretty-printed: from a line that is `{` to
+ * one that is `}`) among log lines, which may also come after it: on 2.x the task runner can
+ * register once the run is already printed ("Registered runner ...").
+ */
+export function parseRun(stdout: string): IRun | undefined {
+	const start = stdout.search(/^\{$/m);
+	const end = [...stdout.matchAll(/^\}$/gm)].pop()?.index;
+	if (start < 0 || end === undefined || end < start) return undefined;
+	try {
+		return JSON.parse(stdout.slice(start, end + 1)) as IRun;
+	} catch {
+		return undefined;
+	}
 }
 
 /** Runs an n8n CLI command to completion and returns its output. */

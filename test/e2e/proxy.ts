@@ -30,7 +30,7 @@ import { join } from 'node:path';
 import type { IDataObject, INodeExecutionData, IRun } from 'n8n-workflow';
 
 import type { N8nInstall } from '../../scripts/lib/n8n';
-import { n8nCommand } from '../../scripts/lib/n8n';
+import { n8nCommand, parseRun } from '../../scripts/lib/n8n';
 import { EMULATOR_CREDENTIALS } from '../emulators/credentials';
 import type { FastEmulator } from '../emulators/fast';
 import { startFastEmulator } from '../emulators/fast';
@@ -190,18 +190,6 @@ const RUNS: ProxyRun[] = [
 		},
 	},
 ];
-
-/** The IRun JSON among `n8n execute --rawOutput`'s log lines (see scripts/e2e.ts). */
-function parseRun(stdout: string): IRun | undefined {
-	const start = stdout.search(/^\{$/m);
-	const end = [...stdout.matchAll(/^\}$/gm)].pop()?.index;
-	if (start < 0 || end === undefined || end < start) return undefined;
-	try {
-		return JSON.parse(stdout.slice(start, end + 1)) as IRun;
-	} catch {
-		return undefined;
-	}
-}
 
 /** The problems of one vendor's read in one run. */
 function checkVendor(vendor: ProxyVendor, expected: Expected, run: IRun, proxy: ProxyEmulator, emulator: VendorEmulator, port: number): string[] {
