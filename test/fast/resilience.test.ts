@@ -5,6 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 
+import { binaryContent } from '../harness';
 import { EmulatorServer } from '../emulators/shared/server';
 import { SAMPLE_CIRCUITS, SAMPLE_DOCUMENTS } from '../emulators/fast/sample';
 import { byId, pdfItem, useFast } from './fixture';
@@ -142,5 +143,13 @@ describe('downloads that look like JSON', () => {
 		const run = await fast.run({ resource: 'document', operation: 'download', documentId: id });
 		expect(run.error).toBeUndefined();
 		expect(run.items[0].binary!.data).toMatchObject({ fileName: 'export.json', mimeType: 'application/json' });
+	});
+
+	it('a JSON file that mentions an error field but is not an error keeps its exact bytes (ISO-8859-1 here)', async () => {
+		const content = Buffer.from('{"rows":[{"developerMessage":"aucun"}],"service":"Trésorerie de Saint-Étienne"}', 'latin1');
+		const id = fast.emulator.seedDocument({ circuitId: SAMPLE_CIRCUITS.signature, fileName: 'journal.json', contentType: 'application/json', content });
+		const run = await fast.run({ resource: 'document', operation: 'download', documentId: id });
+		expect(run.error).toBeUndefined();
+		expect((await binaryContent(run.items[0].binary!.data)).equals(content)).toBe(true);
 	});
 });

@@ -239,6 +239,11 @@ export class FastClient {
 
 	/** Reads a body that should be small (JSON, text, an error), bounded. */
 	private async readText(response: Readable, itemIndex?: number): Promise<string> {
+		return (await this.readBytes(response, itemIndex)).toString('utf8');
+	}
+
+	/** Reads a body that should be small (JSON, text, an error), bounded, as the bytes sent. */
+	private async readBytes(response: Readable, itemIndex?: number): Promise<Buffer> {
 		const { buffer, complete } = await readBounded(response, MAX_TEXT_BODY);
 		if (!complete) {
 			throw this.error(
@@ -246,7 +251,7 @@ export class FastClient {
 				itemIndex,
 			);
 		}
-		return buffer.toString('utf8');
+		return buffer;
 	}
 
 	/** The error for a non-2xx answer or a FAST error body. */
@@ -353,9 +358,11 @@ export class FastClient {
 		const head = await peek(body, ERROR_PEEK_BYTES);
 		const headText = head.toString('utf8');
 		if (/^\s*\{/.test(headText) && /"(?:errorCode|developerMessage)"/.test(headText)) {
-			const text = headText + (await this.readText(body, request.itemIndex));
+			// The file is kept as the bytes FAST sent (a JSON file need not be UTF-8); only the check reads it as text.
+			const bytes = Buffer.concat([head, await this.readBytes(body, request.itemIndex)]);
+			const text = bytes.toString('utf8');
 			if (sniffFastError(text)) throw this.failure(request, status, text);
-			return this.describeDownload(response, Readable.from([Buffer.from(text, 'utf8')]), Buffer.byteLength(text));
+			return this.describeDownload(response, Readable.from([bytes]), bytes.length);
 		}
 		const stream = new PassThrough();
 		if (head.length > 0) stream.write(head);
