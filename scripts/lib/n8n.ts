@@ -3,6 +3,7 @@
  * package packed and installed as users install community packages, and n8n commands run with
  * every outbound call switched off.
  */
+import type { ChildProcess } from 'node:child_process';
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
@@ -268,15 +269,19 @@ export async function checkActiveWorkflow(
 		}
 		return { ok: options.done(), seconds: (Date.now() - started) / 1000, output };
 	} finally {
-		if (!exited) {
-			n8n.kill('SIGTERM');
-			await new Promise((resolve) => {
-				const timer = setTimeout(() => n8n.kill('SIGKILL'), 20_000);
-				n8n.once('exit', () => {
-					clearTimeout(timer);
-					resolve(undefined);
-				});
-			});
-		}
+		await stopN8n(n8n, () => exited);
 	}
+}
+
+/** Stops an n8n started by startN8n: SIGTERM, then SIGKILL after 20 s; nothing if it has exited. */
+export async function stopN8n(n8n: ChildProcess, isExited: () => boolean): Promise<void> {
+	if (isExited()) return;
+	n8n.kill('SIGTERM');
+	await new Promise((resolve) => {
+		const timer = setTimeout(() => n8n.kill('SIGKILL'), 20_000);
+		n8n.once('exit', () => {
+			clearTimeout(timer);
+			resolve(undefined);
+		});
+	});
 }

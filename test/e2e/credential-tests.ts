@@ -13,14 +13,13 @@
  * random ports of 127.0.0.1. Every wait is bounded. Nothing printed holds a secret: failure details
  * are redacted of every password and key the cases use.
  */
-import type { ChildProcess } from 'node:child_process';
 
 import { describeLoginFailure } from '../../credentials/FlowerDocsApi.credentials';
 import { FLOWERDOCS_TEST_MESSAGES } from '../../nodes/FlowerDocs/methods/credentialTest';
 import { MAARCH_TEST_MESSAGES } from '../../nodes/MaarchCourrier/methods/credentialTest';
 import { NAMIRIAL_TEST_MESSAGES } from '../../nodes/NamirialTrustAndSign/methods/credentialTest';
 import type { N8nInstall } from '../../scripts/lib/n8n';
-import { startN8n } from '../../scripts/lib/n8n';
+import { startN8n, stopN8n } from '../../scripts/lib/n8n';
 import { emulatorCredentials } from '../emulators/credentials';
 import type { FastEmulator } from '../emulators/fast';
 import { FAST_API_PREFIX, getTestPki, startFastEmulator } from '../emulators/fast';
@@ -278,18 +277,6 @@ function unwrap<T>(json: unknown): T {
 function redactor(values: unknown[]): (text: string) => string {
 	const secrets = values.filter((value): value is string => typeof value === 'string' && value.length >= 6);
 	return (text) => secrets.reduce((result, secret) => result.split(secret).join('[redacted]'), text);
-}
-
-async function stopN8n(n8n: ChildProcess, isExited: () => boolean): Promise<void> {
-	if (isExited()) return;
-	n8n.kill('SIGTERM');
-	await new Promise((resolve) => {
-		const timer = setTimeout(() => n8n.kill('SIGKILL'), 20_000);
-		n8n.once('exit', () => {
-			clearTimeout(timer);
-			resolve(undefined);
-		});
-	});
 }
 
 /**
