@@ -69,12 +69,15 @@ export async function executePerItem(
 ): Promise<INodeExecutionData[]> {
 	const items = ctx.getInputData();
 	const output: INodeExecutionData[] = [];
+	// A cancelled execution stops here, Continue On Fail or not: no further item is sent.
+	const signal = ctx.getExecutionCancelSignal?.();
 	for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
+		if (signal?.aborted) throw operationError(ctx.getNode(), { message: 'The execution was cancelled' }, { itemIndex });
 		try {
 			output.push(...toExecutionData(await operation(itemIndex), { item: itemIndex }, secrets));
 		} catch (caught) {
 			const error = toNodeError(ctx, caught, itemIndex, secrets);
-			if (!ctx.continueOnFail()) throw error;
+			if (!ctx.continueOnFail() || signal?.aborted) throw error;
 			output.push(errorItem(error, { item: itemIndex }));
 		}
 	}

@@ -124,17 +124,26 @@ export class NodeHttpClient {
 					headers,
 				};
 		const signal = request.signal;
+		if (signal?.aborted) {
+			const error: ConnectionError = new Error('The execution was cancelled');
+			error.code = 'ABORTED';
+			throw error;
+		}
 
 		return await new Promise<StreamResponse>((resolve, reject) => {
 			let handshakeDone = false;
 			const req = send({ ...options, method: request.method, agent, timeout: request.timeoutMs });
+			const settle = () => signal?.removeEventListener('abort', onAbort);
 			const onAbort = () => {
 				const error: ConnectionError = new Error('The execution was cancelled');
 				error.code = 'ABORTED';
+				// Rejected at once: while a CONNECT tunnel is still being opened, the request has no
+				// socket yet and its destruction is only reported once the tunnel is there.
+				settle();
+				reject(error);
 				req.destroy(error);
 			};
 			signal?.addEventListener('abort', onAbort, { once: true });
-			const settle = () => signal?.removeEventListener('abort', onAbort);
 			req.on('socket', (socket) => {
 				// A kept-alive socket is already past its handshake (and listening on it again at
 				// every request would pile up listeners that never fire).
@@ -155,13 +164,16 @@ export class NodeHttpClient {
 					resolve({ statusCode: error.status, headers: error.headers, body, fromProxy: true });
 					return;
 				}
-				error.duringHandshake = !handshakeDone;
+				// A failure on the way to the proxy is not a TLS refusal by the server.
+				error.duringHandshake = !handshakeDone && !error.proxyPhase;
 				error.freshSocket = !req.reusedSocket;
 				reject(error);
 			});
 			req.on('response', (response) => {
 				settle();
-				resolve({ statusCode: response.statusCode ?? 0, headers: response.headers, body: response, discard: () => response.resume() });
+				// Through a tunnel the answer is the server's own; a forwarded request's may be the proxy's.
+				const fromProxy = proxy !== undefined && !forward ? false : undefined;
+				resolve({ statusCode: response.statusCode ?? 0, headers: response.headers, body: response, discard: () => response.resume(), fromProxy });
 			});
 			if (form) {
 				form.on('error', (error: Error) => req.destroy(error));

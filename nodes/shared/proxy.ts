@@ -176,6 +176,14 @@ export class TunnelAgent extends https.Agent {
 		super(options);
 	}
 
+	private closed = false;
+
+	/** Also closes a tunnel that opens after the agent was destroyed (the execution is over). */
+	destroy(): void {
+		this.closed = true;
+		super.destroy();
+	}
+
 	createConnection(options: https.RequestOptions, callback?: (error: Error | null, socket: Duplex) => void): Duplex | null | undefined {
 		const host = String(options.host ?? options.hostname ?? 'localhost').replace(/^\[|\]$/g, '');
 		const port = Number(options.port) || 443;
@@ -187,6 +195,11 @@ export class TunnelAgent extends https.Agent {
 				const tlsOptions: tls.ConnectionOptions & { path?: unknown; agent?: unknown } = { ...(options as tls.ConnectionOptions) };
 				delete tlsOptions.path;
 				delete tlsOptions.agent;
+				if (this.closed) {
+					socket.destroy();
+					callback?.(new Error('The connection was closed'), undefined as unknown as Duplex);
+					return;
+				}
 				callback?.(null, tls.connect({ ...tlsOptions, host, port, socket }));
 			},
 			(error: Error) => callback?.(error, undefined as unknown as Duplex),

@@ -384,21 +384,29 @@ export async function exchangeWithRetries(node: INode, exchange: Exchange, send:
 	const proxy = proxyFor(exchange.url);
 	const secrets = [...(exchange.secrets ?? []), ...(proxy?.secrets ?? [])];
 	const retry = { method: exchange.method, idempotent: exchange.idempotent, maxRetries: settings.maxRetries };
+	const cancelled = () => apiError(node, { message: 'The execution was cancelled' }, { itemIndex });
+	const wait = async (ms: number) => {
+		try {
+			await sleep(ms, signal);
+		} catch {
+			throw cancelled();
+		}
+	};
 	for (let attempt = 0; ; attempt++) {
+		// A cancelled execution sends nothing more, whatever the item loop does with the error.
+		if (signal?.aborted) throw cancelled();
 		let response: RawResponse;
 		try {
 			response = await send();
 		} catch (error) {
-			if (signal?.aborted || (error as { code?: unknown }).code === 'ABORTED') {
-				throw apiError(node, { message: 'The execution was cancelled' }, { itemIndex });
-			}
+			if (signal?.aborted || (error as { code?: unknown }).code === 'ABORTED') throw cancelled();
 			const code = networkCode(error);
 			// A connection closed during the TLS handshake is a refusal (of a client certificate,
 			// typically), not a transient drop.
 			const transient = (error as { duringHandshake?: boolean }).duringHandshake ? undefined : code;
 			const decision = decideRetry({ ...retry, attempt, networkCode: transient });
 			if (decision.retry) {
-				await sleep(decision.delayMs, signal);
+				await wait(decision.delayMs);
 				continue;
 			}
 			const details =
@@ -417,10 +425,12 @@ export async function exchangeWithRetries(node: INode, exchange: Exchange, send:
 		const decision = decideRetry({ ...retry, attempt, status, retryAfter: header(response.headers, 'retry-after') || undefined });
 		if (decision.retry) {
 			response.discard?.();
-			await sleep(decision.delayMs, signal);
+			await wait(decision.delayMs);
 			continue;
 		}
-		if (proxy && (response.fromProxy || status === 407 || status === 502)) {
+		// The Node sender knows whether the proxy answered; n8n's helper does not, and a proxy's
+		// refusal of a CONNECT reaches it as an answer: 407 and 502 are then read as the proxy's.
+		if (proxy && (response.fromProxy ?? (status === 407 || status === 502))) {
 			response.discard?.();
 			const details = withRetryNote(describeProxyRefusal(exchange.vendor, proxy, status), decision);
 			throw apiError(node, details, { itemIndex, httpCode: status, secrets });

@@ -75,6 +75,17 @@ describe('retries', () => {
 		expect(fast.emulator.server.requests('GET', /history$/)).toHaveLength(1);
 	});
 
+	it('with Continue On Fail, a cancel mid-way stops the item loop: the next uploads are not sent', async () => {
+		fast.emulator.injectFault({ delayMs: 1500, status: 503, body: 'busy' }, 1, { method: 'POST' });
+		await fast.run(
+			{ resource: 'document', operation: 'upload', circuitId: byId(SAMPLE_CIRCUITS.signature) },
+			{ items: [pdfItem('un.pdf'), pdfItem('deux.pdf'), pdfItem('trois.pdf')], node: { onError: 'continueRegularOutput' }, cancelAfterMs: 300 },
+		);
+		// Past the slow answer: an item loop that went on would have sent the second upload by now.
+		await new Promise((resolve) => setTimeout(resolve, 2500));
+		expect(fast.emulator.server.requests('POST')).toHaveLength(1);
+	});
+
 	it('retries a read after a dropped connection', async () => {
 		fast.emulator.injectFault({ drop: true });
 		const run = await fast.run(status);

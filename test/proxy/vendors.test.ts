@@ -17,6 +17,7 @@ import net from 'node:net';
 
 import type { INodeParameters } from 'n8n-workflow';
 
+import { NodeHttpClient } from '../../nodes/shared/http';
 import { SAMPLE_DOCUMENTS } from '../emulators/fast/sample';
 import type { ProxyEmulator } from '../emulators/proxy';
 import { startProxyEmulator } from '../emulators/proxy';
@@ -249,6 +250,37 @@ describe('a proxy that does not answer', () => {
 			expect(Date.now() - started).toBeLessThan(5_000);
 			expect(fast.emulator.log).toHaveLength(0);
 		} finally {
+			silent.close();
+		}
+	});
+});
+
+describe('cancelling while the tunnel opens', () => {
+	test('the request is abandoned at once, not at the end of the timeout, and the late tunnel is closed', async () => {
+		let connects = 0;
+		const silent = net.createServer((socket) => {
+			connects++;
+			socket.on('error', () => undefined);
+		});
+		await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+		const address = `http://127.0.0.1:${(silent.address() as AddressInfo).port}`;
+		const client = new NodeHttpClient();
+		try {
+			process.env.HTTPS_PROXY = address;
+			const controller = new AbortController();
+			setTimeout(() => controller.abort(), 200);
+			const started = Date.now();
+			const exchange = client.exchange({ method: 'GET', url: new URL('https://127.0.0.1:9/'), timeoutMs: 10_000, signal: controller.signal });
+			await expect(exchange).rejects.toMatchObject({ code: 'ABORTED' });
+			expect(Date.now() - started).toBeLessThan(2_000);
+			expect(connects).toBe(1);
+			// Already cancelled: nothing is sent at all.
+			await expect(
+				client.exchange({ method: 'GET', url: new URL('https://127.0.0.1:9/'), timeoutMs: 10_000, signal: controller.signal }),
+			).rejects.toMatchObject({ code: 'ABORTED' });
+			expect(connects).toBe(1);
+		} finally {
+			client.close();
 			silent.close();
 		}
 	});
