@@ -20,7 +20,7 @@ import type { INode, INodeCredentialTestResult } from 'n8n-workflow';
 
 import { excerpt } from '../nodes/shared/errors';
 import { NodeHttpClient, readBounded } from '../nodes/shared/http';
-import { redact } from '../nodes/shared/redaction';
+import { redact, shownUrl } from '../nodes/shared/redaction';
 import { exchangeWithRetries } from '../nodes/shared/request';
 
 /** How long a Test waits for each answer. */
@@ -112,11 +112,7 @@ export function basicAuthorization(login: unknown, password: unknown): string {
 	return `Basic ${Buffer.from(`${String(login ?? '')}:${String(password ?? '')}`, 'utf8').toString('base64')}`;
 }
 
-/** A URL fit for a message: no user info, no query. */
-export function shownUrl(url: string): string {
-	const parsed = new URL(url);
-	return `${parsed.protocol}//${parsed.host}${parsed.pathname}`;
-}
+export { shownUrl } from '../nodes/shared/redaction';
 
 /**
  * The message for an answer a Test has no specific words for: a redirect, another status. The

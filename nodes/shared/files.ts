@@ -12,6 +12,7 @@ import type FormData from 'form-data';
 import type { BinaryHelperFunctions, IBinaryData, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import { fileNameWithExtension, mimeTypeFromFileName, parseContentDisposition, sanitizeFileName } from './binary';
+import { shownUrl } from './redaction';
 import { InputError } from './validation';
 
 /** What storing a file as n8n binary data needs: an action node's or a polling trigger's context. */
@@ -191,12 +192,12 @@ export async function urlInputFile(ctx: IExecuteFunctions, url: unknown, fileNam
 		}
 		if (statusCode < 200 || statusCode >= 300) {
 			body.resume();
-			throw new InputError(`Could not download the file at ${current}: HTTP ${statusCode}`, "Check 'File URL'.");
+			throw new InputError(`Could not download the file at ${shownUrl(current)}: HTTP ${statusCode}`, "Check 'File URL'.");
 		}
 		const length = Number(headers['content-length']);
 		if (Number.isFinite(length) && length > limit) {
 			body.destroy();
-			throw new InputError(`The file at ${current} is larger than ${Math.round(limit / 1024 / 1024)} MB`);
+			throw new InputError(`The file at ${shownUrl(current)} is larger than ${Math.round(limit / 1024 / 1024)} MB`);
 		}
 		const fromHeader = headers['content-disposition'];
 		const lastSegment = decodeURIComponent(new URL(current).pathname.split('/').pop() ?? '');

@@ -81,8 +81,8 @@ export function proxyFor(url: URL | string, env: NodeJS.ProcessEnv = process.env
 	const text = target ? proxyForUrl(target, env) : '';
 	if (!text || !URL.canParse(text)) return undefined;
 	const proxy = new URL(text);
-	const password = decodeURIComponent(proxy.password);
-	const user = decodeURIComponent(proxy.username);
+	const password = decodeComponent(proxy.password);
+	const user = decodeComponent(proxy.username);
 	return {
 		url: proxy,
 		shown: `${proxy.protocol}//${proxy.host}`,
@@ -91,10 +91,19 @@ export function proxyFor(url: URL | string, env: NodeJS.ProcessEnv = process.env
 	};
 }
 
+/** A user or password of a proxy URL as meant; a broken %-escape is taken as written (it is never shown). */
+function decodeComponent(text: string): string {
+	try {
+		return decodeURIComponent(text);
+	} catch {
+		return text;
+	}
+}
+
 /** The Proxy-Authorization header for a proxy URL with credentials, else none. */
 export function proxyAuthorization(proxy: URL): Record<string, string> {
 	if (!proxy.username && !proxy.password) return {};
-	const token = Buffer.from(`${decodeURIComponent(proxy.username)}:${decodeURIComponent(proxy.password)}`).toString('base64');
+	const token = Buffer.from(`${decodeComponent(proxy.username)}:${decodeComponent(proxy.password)}`).toString('base64');
 	return { 'proxy-authorization': `Basic ${token}` };
 }
 

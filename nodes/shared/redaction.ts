@@ -49,3 +49,9 @@ export function redactDeep<T>(value: T, secrets: readonly string[]): T {
 	}
 	return value;
 }
+
+/** A URL fit for a message: no user info, no query (a pre-signed URL's signature is a secret too). */
+export function shownUrl(url: string): string {
+	const parsed = new URL(url);
+	return `${parsed.protocol}//${parsed.host}${parsed.pathname}`;
+}

@@ -146,6 +146,12 @@ describe('upload from a URL', () => {
 		expect((await upload(`${files.baseUrl}/missing`)).error?.message).toMatch(/Could not download the file at .*\/missing: HTTP 404/);
 		expect(fast.emulator.server.log).toHaveLength(0);
 	});
+
+	it('never shows the query of a file URL (a pre-signed URL carries its signature there)', async () => {
+		const run = await upload(`${files.baseUrl}/missing?X-Amz-Signature=5ecret5ignature`);
+		expect(run.error?.message).toBe(`Could not download the file at ${files.baseUrl}/missing: HTTP 404`);
+		expect(`${run.error?.message} ${run.error?.description}`).not.toContain('5ecret5ignature');
+	});
 });
 
 describe('downloads that look like JSON', () => {

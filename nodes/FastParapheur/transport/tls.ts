@@ -7,6 +7,7 @@
  * agent is ignored on every line. Node's own `https.request` with `pfx` or `cert`/`key` works on
  * n8n 1.x and 2.x alike, streams both ways, and is used for every FAST call.
  */
+import { secretVariants } from '../../shared/redaction';
 import { X509Certificate, createPrivateKey } from 'node:crypto';
 import type { SecureContextOptions } from 'node:tls';
 import { createSecureContext, rootCertificates } from 'node:tls';
@@ -38,9 +39,12 @@ export interface ClientTls {
 
 /** Every value of the credential that must never appear in output, errors or logs. */
 export function credentialSecrets(credentials: FastCredentials): string[] {
-	return [credentials.pfx, credentials.pfxPassword, credentials.privateKey, credentials.privateKeyPassphrase]
-		.map((value) => String(value ?? '').trim())
-		.filter((value) => value.length >= 4);
+	const values = [credentials.pfx, credentials.pfxPassword, credentials.privateKey, credentials.privateKeyPassphrase].map((value) =>
+		String(value ?? '').trim(),
+	);
+	// A pasted PKCS#12 may be wrapped over lines: hide it without its line breaks too.
+	const pfx = String(credentials.pfx ?? '').replace(/\s+/g, '');
+	return secretVariants([...values, pfx]);
 }
 
 const CREDENTIAL_HINT = 'Fix it in the FAST Parapheur credential.';
