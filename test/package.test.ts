@@ -145,6 +145,30 @@ describe('the package as n8n sees it', () => {
 	});
 });
 
+describe("the package as n8n-core's loader reads it", () => {
+	// n8n resolves a `file:` icon of every version of a versioned node from the folder of the
+	// node's entry file (DirectoryLoader.fixIconPaths), into an `iconUrl` under icons/<package>/.
+	test('every version of every node gets both icons, and they are files of the package', async () => {
+		const { PackageDirectoryLoader } = require('n8n-core') as typeof import('n8n-core');
+		const loader = new PackageDirectoryLoader(root);
+		await loader.loadAll();
+		const names = pkg.n8n.nodes.map((file) => load<IVersionedNodeType>(file).description.name);
+		expect(loader.types.nodes.map((description) => `${description.name}@${String(description.version)}`).sort()).toEqual(
+			names.map((name) => `${name}@1`).sort(),
+		);
+		const prefix = `icons/${pkg.name}/`;
+		for (const description of loader.types.nodes) {
+			const { iconUrl } = description as { iconUrl?: { light: string; dark: string } };
+			expect(iconUrl).toBeDefined();
+			for (const url of [iconUrl!.light, iconUrl!.dark]) {
+				expect(url.startsWith(prefix)).toBe(true);
+				expect(url).toMatch(/\.svg$/);
+				expect(existsSync(join(root, url.slice(prefix.length)))).toBe(true);
+			}
+		}
+	});
+});
+
 describe('the examples', () => {
 	const examples = readdirSync(join(root, 'examples'))
 		.filter((name) => name.endsWith('.json'))

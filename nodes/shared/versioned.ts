@@ -27,3 +27,20 @@ export class VersionedNode extends VersionedNodeType {
 		if (credentialTest) this.methods = { credentialTest };
 	}
 }
+
+/**
+ * A version's description as n8n must see it: the version's own (for v1, frozen), with only what
+ * belongs to the node taken from the node's base description:
+ * - `name`: one node, whatever the version;
+ * - `defaultVersion`: the node's, raised when a new version becomes the default; n8n sends the
+ *   editor only the versions' descriptions (DirectoryLoader.types.nodes), so it is read there;
+ * - `icon`: n8n resolves a `file:` icon of every version from the folder of the node's entry
+ *   file (`<Vendor>.node.js`, n8n-core's DirectoryLoader.fixIconPaths), not from `v<N>/`. A
+ *   version's literal names its icons from its own folder (`file:../x.svg`), so that lint finds
+ *   the files; the node's paths replace them.
+ * Everything else (subtitle, description, group, defaults...) stays the version's own, so that a
+ * change to the base description for a new version never reaches an older one.
+ */
+export function versionDescription(own: INodeTypeDescription, node: INodeTypeBaseDescription): INodeTypeDescription {
+	return { ...own, name: node.name, icon: node.icon ?? own.icon, defaultVersion: node.defaultVersion };
+}

@@ -7,6 +7,8 @@
 import type { INodeType, IVersionedNodeType } from 'n8n-workflow';
 import { NodeHelpers } from 'n8n-workflow';
 
+import { MaarchCourrier } from '../../nodes/MaarchCourrier/MaarchCourrier.node';
+import { MaarchCourrierV1 } from '../../nodes/MaarchCourrier/v1/MaarchCourrierV1.node';
 import { PACKAGE, findCredentialTest, nodeTypes } from '../harness';
 
 const CREDENTIALS: Record<string, { credential: string; testedBy: string }> = {
@@ -45,4 +47,25 @@ test('list searches and load options are those of version 1', () => {
 	expect(Object.keys(fast.methods?.listSearch ?? {})).toEqual(['searchCircuits']);
 	expect(Object.keys(fast.methods?.loadOptions ?? {})).toEqual(['getUsers']);
 	expect(Object.keys(node('maarchCourrier').nodeVersions[1].methods?.listSearch ?? {})).toEqual(['searchUsers']);
+});
+
+test("version 1 takes only the name, default version and icon paths from the node's base description", () => {
+	const node = new MaarchCourrier();
+	const own = new MaarchCourrierV1(node.description).description;
+	// A base description changed for a later version: v1 keeps its own subtitle, text, group...
+	const v1 = new MaarchCourrierV1({
+		...node.description,
+		displayName: 'Maarch Courrier (new)',
+		subtitle: '={{$parameter["resource"]}}',
+		description: 'Something else',
+		group: ['output'],
+		defaultVersion: 2,
+	}).description;
+	expect(v1).toEqual({ ...own, defaultVersion: 2 });
+	expect(v1.subtitle).toBe('={{$parameter["operation"] + ": " + $parameter["resource"]}}');
+	expect(v1.group).toEqual(['transform']);
+	expect(v1.defaults).toEqual({ name: 'Maarch Courrier' });
+	// ...and gets the node's icons, which n8n resolves from the entry file's folder, not v1/.
+	expect(v1.icon).toEqual({ light: 'file:maarchCourrier.svg', dark: 'file:maarchCourrier.dark.svg' });
+	expect(v1.name).toBe('maarchCourrier');
 });

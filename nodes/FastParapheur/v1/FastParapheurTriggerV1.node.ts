@@ -1,6 +1,7 @@
 import type { INodeExecutionData, INodeType, INodeTypeBaseDescription, INodeTypeDescription, IPollFunctions } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
+import { versionDescription } from '../../shared/versioned';
 import { outputBinaryProperty, sirenProperty } from './actions/common';
 import { NORMALISED_STATE_OPTIONS } from '../helpers/states';
 import { credentialTest } from '../methods';
@@ -171,9 +172,9 @@ export class FastParapheurTriggerV1 implements INodeType {
 	};
 
 	constructor(baseDescription: INodeTypeBaseDescription) {
-		// The node's identity (name, default version, and the icon as seen from the file n8n loads)
-		// is the node's; the rest is version 1's own, frozen.
-		this.description = { ...this.description, ...baseDescription };
+		// Only the name, default version and icon paths come from the node (see versionDescription);
+		// the rest is version 1's own, frozen.
+		this.description = versionDescription(this.description, baseDescription);
 	}
 
 	methods = { credentialTest };

@@ -3,6 +3,7 @@ import { NodeConnectionTypes } from 'n8n-workflow';
 
 import type { ResourceProperty } from '../../shared/dispatch';
 import { requestOptionsProperty } from '../../shared/request';
+import { versionDescription } from '../../shared/versioned';
 import * as acknowledgement from './actions/acknowledgement/Acknowledgement.resource';
 import * as chorus from './actions/chorus/Chorus.resource';
 import * as document from './actions/document/Document.resource';
@@ -50,9 +51,9 @@ export class FastParapheurV1 implements INodeType {
 	};
 
 	constructor(baseDescription: INodeTypeBaseDescription) {
-		// The node's identity (name, default version, and the icon as seen from the file n8n loads)
-		// is the node's; the rest is version 1's own, frozen.
-		this.description = { ...this.description, ...baseDescription };
+		// Only the name, default version and icon paths come from the node (see versionDescription);
+		// the rest is version 1's own, frozen.
+		this.description = versionDescription(this.description, baseDescription);
 	}
 
 	methods = { listSearch, loadOptions, credentialTest };

@@ -3,6 +3,7 @@ import { NodeConnectionTypes } from 'n8n-workflow';
 
 import type { ResourceProperty } from '../../shared/dispatch';
 import { requestOptionsProperty } from '../../shared/request';
+import { versionDescription } from '../../shared/versioned';
 import { resources, router } from './actions/router';
 import * as user from './actions/user/User.resource';
 import { credentialTest, listSearch } from '../methods';
@@ -36,9 +37,9 @@ export class MaarchCourrierV1 implements INodeType {
 	};
 
 	constructor(baseDescription: INodeTypeBaseDescription) {
-		// The node's identity (name, default version, and the icon as seen from the file n8n loads)
-		// is the node's; the rest is version 1's own, frozen.
-		this.description = { ...this.description, ...baseDescription };
+		// Only the name, default version and icon paths come from the node (see versionDescription);
+		// the rest is version 1's own, frozen.
+		this.description = versionDescription(this.description, baseDescription);
 	}
 
 	methods = { listSearch, credentialTest };
