@@ -69,7 +69,10 @@ export function describeLoginFailure(
 		return `${refusal.message}. ${refusal.description}`;
 	}
 	if (status === 401 || status === 403) {
-		return `FlowerDocs refused the login of user '${String(credentials.user)}' in scope '${String(credentials.scope)}' (HTTP ${status})${vendor}. Check the user, password and scope in the credential.`;
+		// A proxy blocking the host answers 403 too, and n8n's helper cannot tell it from FlowerDocs.
+		const through = status === 403 ? proxyFor(url) : undefined;
+		const maybeProxy = through ? ` n8n reaches FlowerDocs through the proxy ${through.shown}: the refusal may be the proxy's (a host it does not let through).` : '';
+		return `FlowerDocs refused the login of user '${String(credentials.user)}' in scope '${String(credentials.scope)}' (HTTP ${status})${vendor}. Check the user, password and scope in the credential.${maybeProxy}`;
 	}
 	if (status === 404 || status === 405) {
 		return `No FlowerDocs login service at ${url} (HTTP ${status}). Check the Core URL: it includes the context path, e.g. https://host/core.`;

@@ -41,7 +41,11 @@ export interface RequestSettings {
 	maxRetries: number;
 }
 
-export const DEFAULT_REQUEST_SETTINGS: RequestSettings = { timeoutMs: 30_000, maxRetries: 3 };
+/** The Request Options' defaults: written once, read by the field below and by the pipeline. */
+const DEFAULT_MAX_RETRIES = 3;
+const DEFAULT_TIMEOUT_SECONDS = 30;
+
+export const DEFAULT_REQUEST_SETTINGS: RequestSettings = { timeoutMs: DEFAULT_TIMEOUT_SECONDS * 1000, maxRetries: DEFAULT_MAX_RETRIES };
 
 /** The "Request Options" collection every action node offers. */
 export const requestOptionsProperty: INodeProperties = {
@@ -56,7 +60,7 @@ export const requestOptionsProperty: INodeProperties = {
 			name: 'maxRetries',
 			type: 'number',
 			typeOptions: { minValue: 0, maxValue: 10 },
-			default: 3,
+			default: DEFAULT_MAX_RETRIES,
 			description:
 				'How many times a read, update or delete is tried again when the server is busy or unavailable (HTTP 429, 502, 503, 504) or the connection drops. Creations are never retried automatically.',
 		},
@@ -65,7 +69,7 @@ export const requestOptionsProperty: INodeProperties = {
 			name: 'timeout',
 			type: 'number',
 			typeOptions: { minValue: 1 },
-			default: 30,
+			default: DEFAULT_TIMEOUT_SECONDS,
 			description: 'How long to wait for the server to answer each request before giving up',
 		},
 	],
@@ -526,5 +530,13 @@ export async function apiRequest(ctx: RequestContext, vendor: Vendor, request: A
 	if (recovered) return recovered.value;
 	const described = request.describeError?.(failure) ?? describeHttpFailure(vendor, failure);
 	const details = withRetryNote({ ...described, code: described.code ?? failure.vendorCode }, response.retryNote);
+	// n8n's helper hands over a proxy's refusal of a tunnel (a blocked host: 403) as the server's
+	// answer; it cannot be told apart, so the description says it may be the proxy's.
+	const proxy = proxyFor(request.url);
+	if (proxy && response.fromProxy === undefined && response.statusCode === 403) {
+		details.description = [details.description, `n8n reaches ${vendor.name} through the proxy ${proxy.shown}: the refusal may be the proxy's (a host it does not let through). ${PROXY_HINT}`]
+			.filter(Boolean)
+			.join(' ');
+	}
 	throw apiError(ctx.getNode(), details, context);
 }

@@ -197,6 +197,19 @@ describe.each(VENDORS)('$name behind a proxy', (vendor) => {
 		if (tries === 2) expect(run.error?.description).toMatch(/Tried 2 times without success/);
 	});
 
+	test('a proxy that blocks the host (403) is not taken for the vendor refusing the account', async () => {
+		useProxy();
+		proxy.refuse = [vendor.port()];
+		proxy.refuseStatus = 403;
+		const run = await vendor.read();
+		expect(vendor.received()).toBe(0);
+		noProxyPassword(run);
+		// FAST's tunnel knows the proxy answered; through n8n's helper the description says it may be the proxy.
+		const text = `${run.error?.message} ${run.error?.description}`;
+		expect(text).toContain(proxy.url);
+		if (vendor.kind === 'forward') expect(run.error?.description).toMatch(/the refusal may be the proxy's/);
+	});
+
 	test('a proxy that is not running is named', async () => {
 		const address = proxy.url;
 		await proxy.close();

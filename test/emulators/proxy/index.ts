@@ -38,6 +38,8 @@ export interface ProxyEmulatorOptions {
 	auth?: { user: string; password: string };
 	/** Refuse with 502: every request (true), or those to these target ports. */
 	refuse?: boolean | number[];
+	/** The status of those refusals (502 by default; 403 as a proxy blocking a host answers). */
+	refuseStatus?: number;
 }
 
 const LOOPBACK = new Set(['127.0.0.1', '[::1]', '::1', 'localhost']);
@@ -48,6 +50,7 @@ export class ProxyEmulator {
 	auth?: { user: string; password: string };
 
 	refuse: boolean | number[];
+	refuseStatus: number;
 
 	private readonly sockets = new Set<Socket>();
 
@@ -58,6 +61,7 @@ export class ProxyEmulator {
 	constructor(options: ProxyEmulatorOptions = {}) {
 		this.auth = options.auth;
 		this.refuse = options.refuse ?? false;
+		this.refuseStatus = options.refuseStatus ?? 502;
 		this.server = http.createServer((request, response) => this.forward(request, response));
 		this.server.on('connection', (socket: Socket) => this.track(socket));
 		this.server.on('connect', (request: http.IncomingMessage, client: Socket, head: Buffer) => this.tunnel(request, client, head));
@@ -105,7 +109,7 @@ export class ProxyEmulator {
 	private refusal(authorization: ProxyLogEntry['authorization'], host: string, port: number): number | undefined {
 		if (this.auth && authorization !== 'valid') return 407;
 		if (!LOOPBACK.has(host)) return 502;
-		if (this.refuse === true || (Array.isArray(this.refuse) && this.refuse.includes(port))) return 502;
+		if (this.refuse === true || (Array.isArray(this.refuse) && this.refuse.includes(port))) return this.refuseStatus;
 		return undefined;
 	}
 
