@@ -4,11 +4,12 @@
  * node is an instance of n8n's own VersionedNodeType, on the node itself when the package loaded
  * another copy of n8n-workflow), and the list searches and load options of version 1.
  */
-import type { INodeType, IVersionedNodeType } from 'n8n-workflow';
+import type { ICredentialTestFunction, INodeCredentialDescription, INodeType, IVersionedNodeType } from 'n8n-workflow';
 import { NodeHelpers } from 'n8n-workflow';
 
 import { MaarchCourrier } from '../../nodes/MaarchCourrier/MaarchCourrier.node';
 import { MaarchCourrierV1 } from '../../nodes/MaarchCourrier/v1/MaarchCourrierV1.node';
+import { VersionedNode } from '../../nodes/shared/versioned';
 import { PACKAGE, findCredentialTest, nodeTypes } from '../harness';
 
 const CREDENTIALS: Record<string, { credential: string; testedBy: string }> = {
@@ -68,4 +69,43 @@ test("version 1 takes only the name, default version and icon paths from the nod
 	// ...and gets the node's icons, which n8n resolves from the entry file's folder, not v1/.
 	expect(v1.icon).toEqual({ light: 'file:maarchCourrier.svg', dark: 'file:maarchCourrier.dark.svg' });
 	expect(v1.name).toBe('maarchCourrier');
+});
+
+describe('a node with a version 2 (VersionedNode, with fake versions)', () => {
+	const test1: ICredentialTestFunction = async () => ({ status: 'OK', message: 'v1' });
+	const test2: ICredentialTestFunction = async () => ({ status: 'OK', message: 'v2' });
+	const other2: ICredentialTestFunction = async () => ({ status: 'OK', message: 'other' });
+	const version = (number: number, credentials: INodeCredentialDescription[], credentialTest: Record<string, ICredentialTestFunction>) =>
+		({
+			description: { ...new MaarchCourrier().nodeVersions[1].description, version: number, credentials },
+			methods: { credentialTest },
+		}) as INodeType;
+	const build = (defaultVersion: number) =>
+		new VersionedNode(
+			{
+				1: version(1, [{ name: 'apiV1', required: true, testedBy: 'shared' }], { shared: test1 }),
+				2: version(
+					2,
+					[
+						{ name: 'apiV1', required: true, testedBy: 'shared' },
+						{ name: 'apiV2', required: true, testedBy: 'other' },
+					],
+					{ shared: test2, other: other2 },
+				),
+			},
+			{ displayName: 'Fake', name: 'fake', group: ['transform'], description: 'Fake', defaultVersion },
+		);
+	const foreign = (_value: unknown): _value is IVersionedNodeType => false;
+
+	test.each([1, 2])('with default version %i, the node carries the credentials and tests of every version', (defaultVersion) => {
+		const node = build(defaultVersion);
+		const plain = node as unknown as INodeType;
+		expect(plain.description.credentials?.map((credential) => credential.name)).toEqual(['apiV1', 'apiV2']);
+		expect(Object.keys(plain.methods?.credentialTest ?? {}).sort()).toEqual(['other', 'shared']);
+		// A test only version 2 has is found whichever version is the default, read from the node too.
+		expect(findCredentialTest(node, 'apiV2')).toBe(other2);
+		expect(findCredentialTest(node, 'apiV2', foreign)).toBe(other2);
+		// Where the versions both have a test of that name, the default version's is the node's.
+		expect(findCredentialTest(node, 'apiV1', foreign)).toBe(defaultVersion === 1 ? test1 : test2);
+	});
 });
