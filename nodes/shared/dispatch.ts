@@ -6,7 +6,9 @@
  *
  * - every output item carries `pairedItem`;
  * - with Continue On Fail (or the error output) a failed item becomes an error item and the others
- *   go on; without it the node stops with the error;
+ *   go on; without it the node stops with the error (a batch: at the first item that fails its
+ *   checks, before anything is sent, or once sent, with the error naming every failed item);
+ * - an item a batch gives no outcome for fails ("no result for this item"), never vanishes;
  * - outputs and errors are redacted with the session's secrets;
  * - a session that cannot be opened (a credential that cannot be read or used) fails every item
  *   with the same error, each as its own error item with Continue On Fail.
@@ -54,13 +56,38 @@ export interface WholeInputOperation<Client> {
 /** What became of one input item of a batch. */
 export type ItemOutcome = { result: ItemResult } | { error: unknown };
 
+/** An input item that passed its checks, with what its batch sends for it. */
+export interface PreparedItem<Row> {
+	itemIndex: number;
+	row: Row;
+}
+
+/** What a batch answers: the outcome of each item it was given, and how to stop if one failed. */
+export interface BatchResult {
+	/** By input item index: one for every prepared item (a missing one fails its item). */
+	outcomes: Array<ItemOutcome | undefined>;
+	/**
+	 * What the node stops with, without Continue On Fail, when an item of the batch failed: an
+	 * error that names every failed item (the dispatcher otherwise stops with the first one's).
+	 */
+	stopError?: unknown;
+}
+
 /**
- * Sends all input items in batches and answers per item (Trust and Sign CSV batches): one outcome
- * per input item, by index. It throws to stop the node (an item that fails its checks before
- * anything is sent, or a report of failed rows, without Continue On Fail).
+ * Sends all input items in batches and answers per item (Trust and Sign CSV batches). The
+ * dispatcher first runs `prepare` for every item: an item that fails its checks stops the node
+ * before anything is sent, or with Continue On Fail becomes an error item while the others are
+ * sent. `executeBatch` then sends the prepared items and returns one outcome per item; it applies
+ * no Continue On Fail of its own. It throws only when nothing can be sent (every item fails).
  */
-export interface BatchOperation<Client> {
-	executeBatch(this: IExecuteFunctions, client: Client, secrets: readonly string[]): Promise<Array<ItemOutcome | undefined>>;
+export interface BatchOperation<Client, Row = unknown> {
+	prepare(this: IExecuteFunctions, itemIndex: number, client: Client): Row | Promise<Row>;
+	executeBatch(
+		this: IExecuteFunctions,
+		prepared: ReadonlyArray<PreparedItem<Row>>,
+		client: Client,
+		secrets: readonly string[],
+	): Promise<BatchResult>;
 }
 
 export type Operation<Client> = ItemOperation<Client> | WholeInputOperation<Client> | BatchOperation<Client>;
@@ -130,30 +157,79 @@ export async function dispatch<Client>(
 				return [[errorItem(error, everyItem(items))]];
 			}
 		}
-		if ('executeBatch' in operation) {
-			let outcomes: Array<ItemOutcome | undefined>;
-			try {
-				outcomes = await operation.executeBatch.call(ctx, client, secrets);
-			} catch (caught) {
-				const error = toNodeError(ctx, caught, 0, secrets);
-				if (!ctx.continueOnFail()) throw error;
-				return [items.map((_, item) => errorItem(error, { item }))];
-			}
-			const output: INodeExecutionData[] = [];
-			outcomes.forEach((outcome, item) => {
-				if (!outcome) return;
-				if ('result' in outcome) {
-					output.push(...toExecutionData(outcome.result, { item }, secrets));
-					return;
-				}
-				const error = toNodeError(ctx, outcome.error, item, secrets);
-				if (!ctx.continueOnFail()) throw error;
-				output.push(errorItem(error, { item }));
-			});
-			return [output];
-		}
+		if ('executeBatch' in operation) return [await runBatch(ctx, operation, client, secrets)];
 		return [await executePerItem(ctx, async (itemIndex) => await operation.execute.call(ctx, itemIndex, client), secrets)];
 	} finally {
 		session.close?.();
 	}
+}
+
+/** The message of an item the batch gave no outcome for (a bug of the operation, never a silent drop). */
+export const NO_RESULT_MESSAGE = 'The batch operation gave no result for this item';
+
+/**
+ * A batch operation, per item: checks, then one send of the prepared items, then each outcome
+ * becomes its item's output or error item. Without Continue On Fail, the node stops at the first
+ * item that fails its checks (nothing sent), or once the batch is done with: an item without
+ * outcome, else the batch's `stopError`, else the first failed item's error.
+ */
+async function runBatch<Client>(
+	ctx: IExecuteFunctions,
+	operation: BatchOperation<Client>,
+	client: Client,
+	secrets: readonly string[],
+): Promise<INodeExecutionData[]> {
+	const items = ctx.getInputData();
+	const continueOnFail = ctx.continueOnFail();
+	const outcomes: Array<ItemOutcome | undefined> = [];
+	const prepared: Array<PreparedItem<unknown>> = [];
+	for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
+		try {
+			prepared.push({ itemIndex, row: await operation.prepare.call(ctx, itemIndex, client) });
+		} catch (caught) {
+			const error = toNodeError(ctx, caught, itemIndex, secrets);
+			if (!continueOnFail) throw error;
+			outcomes[itemIndex] = { error };
+		}
+	}
+
+	if (prepared.length > 0) {
+		let batch: BatchResult;
+		try {
+			batch = await operation.executeBatch.call(ctx, prepared, client, secrets);
+		} catch (caught) {
+			const error = toNodeError(ctx, caught, prepared[0].itemIndex, secrets);
+			if (!continueOnFail) throw error;
+			batch = { outcomes: [] };
+			for (const { itemIndex } of prepared) batch.outcomes[itemIndex] = { error };
+		}
+		const answered = prepared.filter(({ itemIndex }) => batch.outcomes[itemIndex]).length;
+		const missing: number[] = [];
+		const failed: number[] = [];
+		for (const { itemIndex } of prepared) {
+			const outcome = batch.outcomes[itemIndex];
+			if (!outcome) missing.push(itemIndex);
+			else if ('error' in outcome) failed.push(itemIndex);
+			outcomes[itemIndex] = outcome ?? {
+				error: new NodeOperationError(ctx.getNode(), NO_RESULT_MESSAGE, {
+					itemIndex,
+					description: `The batch answered for ${answered} of the ${prepared.length} items it was given; this item may or may not have been applied.`,
+				}),
+			};
+		}
+		if (!continueOnFail && missing.length > 0) {
+			throw toNodeError(ctx, (outcomes[missing[0]] as { error: unknown }).error, missing[0], secrets);
+		}
+		if (!continueOnFail && failed.length > 0) {
+			throw toNodeError(ctx, batch.stopError ?? (outcomes[failed[0]] as { error: unknown }).error, failed[0], secrets);
+		}
+	}
+
+	// Every item has its outcome: it failed its checks, or it was prepared and the batch answered.
+	const output: INodeExecutionData[] = [];
+	outcomes.forEach((outcome, item) => {
+		if (outcome && 'result' in outcome) output.push(...toExecutionData(outcome.result, { item }, secrets));
+		else if (outcome) output.push(errorItem(toNodeError(ctx, outcome.error, item, secrets), { item }));
+	});
+	return output;
 }

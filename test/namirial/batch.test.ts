@@ -153,6 +153,92 @@ describe('createBatch', () => {
 	});
 });
 
+describe('a failed request without Continue On Fail', () => {
+	test('stops the node with its error when it was the only request', async () => {
+		namirial.emulator.injectFault({ status: 503, body: { error: { message: 'Maintenance', code: 1000 } }, headers: { 'retry-after': '0' } });
+		const result = await namirial.run(createParameters, { items: [person(1), person(2)] });
+		expect(result.error?.message).toMatch(/^Trust and Sign is temporarily unavailable \(HTTP 503\): Maintenance/);
+		expect(namirial.emulator.log).toHaveLength(1);
+	});
+
+	test('the other requests are still sent; the node then fails naming every failed row', async () => {
+		namirial.emulator.injectFault({ status: 503, body: { error: { message: 'Maintenance', code: 1000 } }, headers: { 'retry-after': '0' } });
+		const result = await namirial.run({ ...createParameters, batchOptions: { batchSize: 1 } }, { items: [person(1), person(2, { email: 'bad@@example' }), person(3)] });
+		expect(namirial.emulator.log).toHaveLength(3);
+		expect(result.error?.message).toMatch(
+			/^2 of 3 operators failed in the create batch: item 0 \(agent1@agence\.example\.fr\): Trust and Sign is temporarily unavailable \(HTTP 503\): Maintenance.*; item 1 \(bad@@example\): Invalid parameter 'email' format \(Invalid email format\) \(code 1005\)$/,
+		);
+		expect(result.error?.description).toMatch(/The other rows were created/);
+		expect(namirial.emulator.operator('agent3@agence.example.fr')).toBeDefined();
+	});
+});
+
+describe('report errors that name no row', () => {
+	const UNATTRIBUTED =
+		"Trust and Sign reported an error it did not attribute to a row: Invalid parameter 'email' format (Invalid email format) (code 1005); this row may not have been applied";
+
+	test('fail every row of their request that has no error of its own: never a false success', async () => {
+		namirial.emulator.unattributedRows.add('ghost@@agence.example.fr');
+		const items = [person(1), person(2, { email: 'bad@@example' }), person(3, { email: 'ghost@@agence.example.fr' }), person(4)];
+		const result = await namirial.run(createParameters, { items, node: { continueOnFail: true } });
+		expect(result.error).toBeUndefined();
+		expect(namirial.emulator.log).toHaveLength(1);
+		expect(result.items.map((item) => [item.pairedItem, item.json.success ?? false, item.json.error])).toEqual([
+			[{ item: 0 }, false, UNATTRIBUTED],
+			[{ item: 1 }, false, "Trust and Sign rejected operator bad@@example: Invalid parameter 'email' format (Invalid email format) (code 1005)"],
+			[{ item: 2 }, false, UNATTRIBUTED],
+			[{ item: 3 }, false, UNATTRIBUTED],
+		]);
+		expect(result.items[0].error?.description).toMatch(/^Request 1 of 1 of the create batch: its report has errors that name no row/);
+		expect((result.items[3].error as unknown as { context: { itemIndex: number } }).context.itemIndex).toBe(3);
+		// Trust and Sign did create them: the node could not tell.
+		expect(namirial.emulator.operator('agent1@agence.example.fr')).toBeDefined();
+	});
+
+	test('only the request whose report has them: the rows of the other requests keep their outcome', async () => {
+		namirial.emulator.unattributedRows.add('ghost@@agence.example.fr');
+		const items = [person(1), person(2), person(3), person(4, { email: 'ghost@@agence.example.fr' })];
+		const result = await namirial.run({ ...createParameters, batchOptions: { batchSize: 2 } }, { items, node: { onError: 'continueErrorOutput' } });
+		expect(result.error).toBeUndefined();
+		expect(namirial.emulator.batches).toHaveLength(2);
+		expect(result.outputs[0].map((item) => [item.pairedItem, item.json.success])).toEqual([
+			[{ item: 0 }, true],
+			[{ item: 1 }, true],
+		]);
+		expect(result.outputs[1].map((item) => [item.pairedItem, item.json.error])).toEqual([
+			[{ item: 2 }, UNATTRIBUTED],
+			[{ item: 3 }, UNATTRIBUTED],
+		]);
+		expect(result.outputs[1][0].error?.description).toMatch(/^Request 2 of 2 of the create batch/);
+	});
+
+	test('without Continue On Fail, the node fails naming every failed row', async () => {
+		namirial.emulator.unattributedRows.add('ghost@@agence.example.fr');
+		const items = [person(1), person(2, { email: 'ghost@@agence.example.fr' })];
+		const result = await namirial.run(createParameters, { items });
+		expect(result.error?.message).toBe(
+			`2 of 2 operators failed in the create batch: item 0 (agent1@agence.example.fr): ${UNATTRIBUTED}; item 1 (ghost@@agence.example.fr): ${UNATTRIBUTED}`,
+		);
+		expect(result.error?.description).toMatch(/The other rows were created\. Turn on 'Continue On Fail'/);
+	});
+
+	test('a report that counts failures it does not list, or lists one that is not an object, fails its rows', async () => {
+		namirial.emulator.injectFault({ status: 200, body: { action: 'create', usersSend: 2, usersSuccess: 1, usersError: 1, errors: [] } });
+		const counted = await namirial.run(createParameters, { items: [person(1), person(2)], node: { continueOnFail: true } });
+		expect(counted.items.map((item) => item.json.error)).toEqual([
+			'Trust and Sign reported an error it did not attribute to a row: 1 failed row(s) counted in the report (usersError 1) but not listed; this row may not have been applied',
+			'Trust and Sign reported an error it did not attribute to a row: 1 failed row(s) counted in the report (usersError 1) but not listed; this row may not have been applied',
+		]);
+
+		namirial.emulator.injectFault({ status: 200, body: { action: 'create', usersSend: 2, errors: ['Line 2: duplicate operator', { email: 'someone@else.fr', reason: 'Unknown' }] } });
+		const listed = await namirial.run(createParameters, { items: [person(3), person(4)], node: { continueOnFail: true } });
+		expect(listed.items.map((item) => item.json.error)).toEqual([
+			'Trust and Sign reported 2 errors it did not attribute to a row: Line 2: duplicate operator; Unknown (for e-mail someone@else.fr); this row may not have been applied',
+			'Trust and Sign reported 2 errors it did not attribute to a row: Line 2: duplicate operator; Unknown (for e-mail someone@else.fr); this row may not have been applied',
+		]);
+	});
+});
+
 describe('updateBatch', () => {
 	test('leaves the columns of fields not set empty, so that they are not modified', async () => {
 		const result = await namirial.run(

@@ -1,13 +1,14 @@
 /**
  * The one dispatcher (nodes/shared/dispatch.ts), run by n8n's own engine through a probe node:
- * per-item, whole-input and batch operations; one session per execution, closed whatever
+ * per-item, whole-input and batch operations (checks before sending, an outcome per item, a
+ * missing outcome an error, the batch's stop error); one session per execution, closed whatever
  * happens; pairing, Continue On Fail and the error output; secrets hidden; a session that cannot
  * be opened (a credential that cannot be read) fails every item, each with its own error item.
  */
 import type { IDataObject, IExecuteFunctions, INodeType } from 'n8n-workflow';
 
-import type { ItemOutcome, Resources, Session } from '../../nodes/shared/dispatch';
-import { dispatch } from '../../nodes/shared/dispatch';
+import type { BatchResult, ItemOutcome, PreparedItem, Resources, Session } from '../../nodes/shared/dispatch';
+import { NO_RESULT_MESSAGE, dispatch } from '../../nodes/shared/dispatch';
 import { registerNodeType, runNode } from '../harness';
 import type { NodeUnderTest } from '../harness';
 
@@ -15,6 +16,9 @@ const SECRET = 'pr0be-s3cret';
 
 /** What the probe's sessions went through, across the runs of one test. */
 const sessions: Array<{ opened: number; closed: number }> = [];
+
+/** The items each batch was given, across the runs of one test. */
+const sent: number[][] = [];
 
 interface ProbeClient {
 	label: string;
@@ -42,12 +46,23 @@ const resources = {
 			},
 		},
 		batch: {
-			async executeBatch(this: IExecuteFunctions, client: ProbeClient, secrets: readonly string[]) {
+			prepare(this: IExecuteFunctions, itemIndex: number) {
+				if (this.getInputData()[itemIndex].json.invalid) throw new Error(`Item ${itemIndex} is invalid (${SECRET})`);
+				return { row: itemIndex };
+			},
+			async executeBatch(this: IExecuteFunctions, prepared: ReadonlyArray<PreparedItem<{ row: number }>>, client: ProbeClient, secrets: readonly string[]): Promise<BatchResult> {
+				sent.push(prepared.map(({ itemIndex }) => itemIndex));
 				const items = this.getInputData();
 				if (items.some((item) => item.json.stop)) throw new Error(`The batch stopped (${secrets.length} secret)`);
-				return items.map((item, index): ItemOutcome | undefined =>
-					item.json.skip ? undefined : item.json.fail ? { error: new Error(`Row ${index} rejected`) } : { result: { row: index, client: client.label } },
-				);
+				const outcomes: ItemOutcome[] = [];
+				for (const { itemIndex, row } of prepared) {
+					const json = items[itemIndex].json;
+					if (json.skip) continue;
+					outcomes[itemIndex] = json.fail ? { error: new Error(`Row ${itemIndex} rejected`) } : { result: { row: row.row, client: client.label } };
+				}
+				const failed = prepared.filter(({ itemIndex }) => items[itemIndex].json.fail).map(({ itemIndex }) => itemIndex);
+				const stopError = this.getNodeParameter('stopError', 0) ? new Error(`Rows ${failed.join(' and ')} rejected (${SECRET})`) : undefined;
+				return { outcomes, stopError };
 			},
 		},
 	},
@@ -67,6 +82,7 @@ class DispatchProbe implements INodeType {
 			{ displayName: 'Resource', name: 'resource', type: 'options', options: [{ name: 'Thing', value: 'thing' }], default: 'thing' },
 			{ displayName: 'Operation', name: 'operation', type: 'string', default: 'echo' },
 			{ displayName: 'Session Fails', name: 'sessionFails', type: 'boolean', default: false },
+			{ displayName: 'Stop Error', name: 'stopError', type: 'boolean', default: false },
 		],
 	} as unknown as INodeType['description'];
 
@@ -88,6 +104,7 @@ async function probe(operation: string, items: IDataObject[], node: Partial<Node
 
 beforeEach(() => {
 	sessions.length = 0;
+	sent.length = 0;
 });
 
 describe('per-item operations', () => {
@@ -159,26 +176,81 @@ describe('whole-input operations', () => {
 });
 
 describe('batch operations', () => {
-	test('each outcome becomes its item\'s output or error item, paired with it; an item without outcome has no output', async () => {
-		const result = await probe('batch', [{}, { fail: true }, { skip: true }, {}], { continueOnFail: true });
+	test('each outcome becomes its item\'s output or error item, paired with it', async () => {
+		const result = await probe('batch', [{}, { fail: true }, {}], { continueOnFail: true });
 		expect(result.items.map((item) => [item.json, item.pairedItem])).toEqual([
 			[{ row: 0, client: 'probe client' }, { item: 0 }],
 			[{ error: 'Row 1 rejected' }, { item: 1 }],
-			[{ row: 3, client: 'probe client' }, { item: 3 }],
+			[{ row: 2, client: 'probe client' }, { item: 2 }],
 		]);
+		expect(sent).toEqual([[0, 1, 2]]);
 	});
 
-	test('without Continue On Fail, a failed outcome stops the node with that item\'s error', async () => {
-		const result = await probe('batch', [{}, { fail: true }]);
+	test('an item the batch gives no outcome for becomes an error item ("no result for this item"), never vanishes', async () => {
+		const result = await probe('batch', [{}, { skip: true }, {}], { continueOnFail: true });
+		expect(result.items.map((item) => [item.json, item.pairedItem])).toEqual([
+			[{ row: 0, client: 'probe client' }, { item: 0 }],
+			[{ error: NO_RESULT_MESSAGE }, { item: 1 }],
+			[{ row: 2, client: 'probe client' }, { item: 2 }],
+		]);
+		expect(result.items[1].error?.description).toBe('The batch answered for 2 of the 3 items it was given; this item may or may not have been applied.');
+		expect((result.items[1].error as unknown as { context: IDataObject }).context.itemIndex).toBe(1);
+
+		const errorOutput = await probe('batch', [{ skip: true }, {}], { onError: 'continueErrorOutput' });
+		expect(errorOutput.outputs[0].map((item) => item.pairedItem)).toEqual([{ item: 1 }]);
+		expect(errorOutput.outputs[1].map((item) => [item.json.error, item.pairedItem])).toEqual([[NO_RESULT_MESSAGE, { item: 0 }]]);
+	});
+
+	test('without Continue On Fail, an item without outcome stops the node, before the batch\'s own stop error', async () => {
+		const result = await probe('batch', [{}, { fail: true }, { skip: true }], {}, { stopError: true });
+		expect(result.error?.message).toBe(NO_RESULT_MESSAGE);
+		expect(result.error?.name).toBe('NodeOperationError');
+		expect((result.error as unknown as { context: IDataObject }).context.itemIndex).toBe(2);
+	});
+
+	test('without Continue On Fail, a failed outcome stops the node with that item\'s error, or the batch\'s stop error', async () => {
+		const result = await probe('batch', [{}, { fail: true }, { fail: true }]);
 		expect(result.error?.message).toBe('Row 1 rejected');
 		expect((result.error as unknown as { context: IDataObject }).context.itemIndex).toBe(1);
+
+		const named = await probe('batch', [{}, { fail: true }, { fail: true }], {}, { stopError: true });
+		expect(named.error?.message).toBe('Rows 1 and 2 rejected ([redacted])');
+		expect((named.error as unknown as { context: IDataObject }).context.itemIndex).toBe(1);
+
+		const succeeded = await probe('batch', [{}, {}], {}, { stopError: true });
+		expect(succeeded.error).toBeUndefined();
+		expect(succeeded.items).toHaveLength(2);
+
+		const continued = await probe('batch', [{}, { fail: true }], { continueOnFail: true }, { stopError: true });
+		expect(continued.items.map((item) => item.json.error ?? 'ok')).toEqual(['ok', 'Row 1 rejected']);
 	});
 
-	test('a batch that throws fails every item (one error item each with Continue On Fail)', async () => {
-		const continued = await probe('batch', [{}, { stop: true }], { continueOnFail: true });
+	test('an item that fails its checks stops the node before anything is sent, or with Continue On Fail is left out of the batch', async () => {
+		const stopped = await probe('batch', [{}, { invalid: true }, {}]);
+		expect(stopped.error?.message).toBe('Item 1 is invalid ([redacted])');
+		expect((stopped.error as unknown as { context: IDataObject }).context.itemIndex).toBe(1);
+		expect(sent).toEqual([]);
+
+		const continued = await probe('batch', [{}, { invalid: true }, {}], { continueOnFail: true });
+		expect(continued.items.map((item) => [item.json, item.pairedItem])).toEqual([
+			[{ row: 0, client: 'probe client' }, { item: 0 }],
+			[{ error: 'Item 1 is invalid ([redacted])' }, { item: 1 }],
+			[{ row: 2, client: 'probe client' }, { item: 2 }],
+		]);
+		expect(sent).toEqual([[0, 2]]);
+
+		const none = await probe('batch', [{ invalid: true }], { continueOnFail: true });
+		expect(none.items.map((item) => item.json.error)).toEqual(['Item 0 is invalid ([redacted])']);
+		expect(sent).toEqual([[0, 2]]);
+		expect(sessions.every((session) => session.closed === 1)).toBe(true);
+	});
+
+	test('a batch that throws fails every item it was given (one error item each with Continue On Fail)', async () => {
+		const continued = await probe('batch', [{}, { stop: true }, { invalid: true }], { continueOnFail: true });
 		expect(continued.items.map((item) => [item.json, item.pairedItem])).toEqual([
 			[{ error: 'The batch stopped (1 secret)' }, { item: 0 }],
 			[{ error: 'The batch stopped (1 secret)' }, { item: 1 }],
+			[{ error: 'Item 2 is invalid ([redacted])' }, { item: 2 }],
 		]);
 		const stopped = await probe('batch', [{}, { stop: true }]);
 		expect(stopped.error?.message).toBe('The batch stopped (1 secret)');

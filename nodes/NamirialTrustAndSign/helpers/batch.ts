@@ -2,17 +2,18 @@
  * The CSV batch routes: every input item becomes one row of one RFC 4180 CSV (split into several
  * requests above the batch size), sent as the multipart part `csv`. Trust and Sign answers 200
  * with a report even when rows fail (field notes); the report's per-row errors are mapped back to
- * the items, so that each item succeeds or carries its own error.
+ * the items, so that each item succeeds or carries its own error. Continue On Fail is the
+ * dispatcher's (nodes/shared/dispatch.ts): the items are checked there before anything is sent.
  */
 import FormData from 'form-data';
-import type { IDataObject, IExecuteFunctions, IHttpRequestMethods, INodeProperties } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, IHttpRequestMethods, INode, INodeProperties, NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import { writeCsv } from '../../shared/csv';
-import type { ItemOutcome } from '../../shared/dispatch';
+import type { BatchResult, ItemOutcome, PreparedItem } from '../../shared/dispatch';
 import { apiError } from '../../shared/errors';
 import { toNodeError } from '../../shared/execute';
 import { namirialApiRequest } from '../transport';
-import type { BatchRowError } from './operators';
+import type { BatchReport, BatchRowError } from './operators';
 import { chunk, matchReportErrors, readBatchReport } from './operators';
 
 export const DEFAULT_BATCH_SIZE = 1000;
@@ -98,73 +99,108 @@ export interface BatchRow {
 	output: IDataObject;
 }
 
-interface PendingRow extends BatchRow {
-	itemIndex: number;
+type PendingRow = PreparedItem<BatchRow>;
+
+/** A row that failed: its own report line, or an error it shares (a failed request, an unattributed report). */
+interface FailedRow {
+	row: PendingRow;
+	error: NodeApiError | NodeOperationError;
+	rejection?: BatchRowError;
 }
 
 /** At most this many failed rows are named in the error message (all are in its description). */
 const ROWS_IN_MESSAGE = 10;
 
-function rowText(row: PendingRow, error: BatchRowError): string {
-	const code = error.errorCode !== undefined ? ` (code ${error.errorCode})` : '';
-	return `item ${row.itemIndex} (${row.email}): ${error.reason ?? 'rejected without a reason'}${code}`;
+function rowText({ row, error, rejection }: FailedRow): string {
+	if (!rejection) return `item ${row.itemIndex} (${row.row.email}): ${error.message}`;
+	const code = rejection.errorCode !== undefined ? ` (code ${rejection.errorCode})` : '';
+	return `item ${row.itemIndex} (${row.row.email}): ${rejection.reason ?? 'rejected without a reason'}${code}`;
+}
+
+function reasonText(entry: BatchRowError): string {
+	const code = entry.errorCode !== undefined ? ` (code ${entry.errorCode})` : '';
+	const named = [entry.email !== undefined ? `e-mail ${entry.email}` : '', entry.index !== undefined ? `index ${entry.index}` : ''].filter(Boolean);
+	return `${entry.reason ?? 'no reason given'}${code}${named.length > 0 ? ` (for ${named.join(', ')})` : ''}`;
 }
 
 /**
- * One outcome per input item (the dispatcher turns them into output items, or error items with
- * Continue On Fail). n8n replaces the json of an item that carries an error, so a failed row's
- * details live in its error.
+ * The errors of a chunk's report that name no row of the chunk (no e-mail or index, an e-mail not
+ * sent, a second error for a row), and the failures the report counts (`usersError`) but does not
+ * list. Each is a row that failed without the node knowing which.
+ */
+function unattributedErrors(report: BatchReport, unmatched: readonly BatchRowError[]): string[] {
+	const texts = unmatched.map(reasonText);
+	const unlisted = (report.usersError ?? 0) - report.errors.length;
+	if (unlisted > 0) texts.push(`${unlisted} failed row(s) counted in the report (usersError ${report.usersError}) but not listed`);
+	return texts;
+}
+
+/**
+ * What the node stops with, without Continue On Fail: every failed row named (the first ones in
+ * the message, all in the description). One error shared by every row (a failed request of a
+ * one-request batch) is left to the dispatcher, which stops with it as it is.
+ */
+function stopError(node: INode, action: BatchAction, rows: number, failed: readonly FailedRow[], secrets: readonly string[]): NodeApiError | undefined {
+	if (failed.length === 0) return undefined;
+	if (failed.length === rows && failed.every(({ error, rejection }) => !rejection && error === failed[0].error)) return undefined;
+	const listed = failed.slice(0, ROWS_IN_MESSAGE).map(rowText);
+	const more = failed.length > ROWS_IN_MESSAGE ? `; and ${failed.length - ROWS_IN_MESSAGE} more` : '';
+	const rejectedOnly = failed.every(({ rejection }) => rejection);
+	const code = failed.length === 1 && failed[0].rejection?.errorCode !== undefined ? String(failed[0].rejection.errorCode) : undefined;
+	return apiError(
+		node,
+		{
+			message: rejectedOnly
+				? `Trust and Sign rejected ${failed.length} of ${rows} operators in the ${action} batch: ${listed.join('; ')}${more}`
+				: `${failed.length} of ${rows} operators failed in the ${action} batch: ${listed.join('; ')}${more}`,
+			description: `Failed rows: ${failed.map(rowText).join('; ')}. The other rows were ${ROUTES[action].done}. Turn on 'Continue On Fail' (or the error output) to get one item per failed row.`,
+			code,
+		},
+		{ itemIndex: failed[0].row.itemIndex, secrets },
+	);
+}
+
+/**
+ * Sends the prepared items in CSV requests of at most Batch Size rows and answers per item (the
+ * dispatcher turns the outcomes into output items or error items, or stops with `stopError`).
+ * Every request is sent, whatever failed before. n8n replaces the json of an item that carries an
+ * error, so a failed row's details live in its error. A row is a success only when its request's
+ * report accounts for every error it lists: a report error that names no row fails the rows of its
+ * request that have no error of their own.
  */
 export async function sendInBatches(
 	ctx: IExecuteFunctions,
 	action: BatchAction,
 	header: readonly string[],
-	buildRow: (itemIndex: number) => BatchRow,
+	rows: ReadonlyArray<PreparedItem<BatchRow>>,
 	secrets: readonly string[],
-): Promise<ItemOutcome[]> {
-	const items = ctx.getInputData();
-	const continueOnFail = ctx.continueOnFail();
+): Promise<BatchResult> {
 	const options = ctx.getNodeParameter('batchOptions', 0, {}) as IDataObject;
 	const batchSize = Number(options.batchSize ?? DEFAULT_BATCH_SIZE);
-	const outcomes: ItemOutcome[] = [];
-	const node = ctx.getNode();
-	const fail = (itemIndex: number, error: Error) => {
-		outcomes[itemIndex] = { error };
-	};
-
-	// Every item is checked before anything is sent: without Continue On Fail, one bad item stops
-	// the node and nothing is sent.
-	const rows: PendingRow[] = [];
-	for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
-		try {
-			rows.push({ ...buildRow(itemIndex), itemIndex });
-		} catch (caught) {
-			const error = toNodeError(ctx, caught, itemIndex, secrets);
-			if (!continueOnFail) throw error;
-			fail(itemIndex, error);
-		}
-	}
 	if (!Number.isInteger(batchSize) || batchSize < 1) {
 		throw toNodeError(ctx, new Error(`'Batch Size' must be a whole number of at least 1, got ${options.batchSize}`), 0, secrets);
 	}
+	const outcomes: ItemOutcome[] = [];
+	const failed: FailedRow[] = [];
+	const node = ctx.getNode();
+	const fail = (row: PendingRow, error: NodeApiError | NodeOperationError, rejection?: BatchRowError) => {
+		outcomes[row.itemIndex] = { error };
+		failed.push({ row, error, rejection });
+	};
 
 	const route = ROUTES[action];
-	const failed: Array<{ row: PendingRow; error: BatchRowError }> = [];
 	const chunks = chunk(rows, batchSize);
 	for (const [chunkIndex, rowsOfChunk] of chunks.entries()) {
 		const form = new FormData();
-		const csv = writeCsv(header, rowsOfChunk.map((row) => row.fields));
+		const csv = writeCsv(header, rowsOfChunk.map(({ row }) => row.fields));
 		form.append('csv', Buffer.from(csv, 'utf8'), { filename: 'operators.csv', contentType: 'text/plain; charset=UTF-8' });
+		const firstItem = rowsOfChunk[0].itemIndex;
 		let body: unknown;
 		try {
-			body = await namirialApiRequest(ctx, route.method, route.path, {
-				multipart: form,
-				itemIndex: rowsOfChunk[0].itemIndex,
-			});
+			body = await namirialApiRequest(ctx, route.method, route.path, { multipart: form, itemIndex: firstItem });
 		} catch (caught) {
-			const error = toNodeError(ctx, caught, rowsOfChunk[0].itemIndex, secrets);
-			if (!continueOnFail) throw error;
-			for (const row of rowsOfChunk) fail(row.itemIndex, error);
+			const error = toNodeError(ctx, caught, firstItem, secrets);
+			for (const row of rowsOfChunk) fail(row, error);
 			continue;
 		}
 		const report = readBatchReport(body);
@@ -175,58 +211,45 @@ export async function sendInBatches(
 					message: `Trust and Sign answered the ${action} batch without a report`,
 					description: 'The answer was not the documented {action, usersSend, usersSuccess, usersError, errors} object: check the URL in the credential.',
 				},
-				{ itemIndex: rowsOfChunk[0].itemIndex, secrets },
+				{ itemIndex: firstItem, secrets },
 			);
-			if (!continueOnFail) throw error;
-			for (const row of rowsOfChunk) fail(row.itemIndex, error);
+			for (const row of rowsOfChunk) fail(row, error);
 			continue;
 		}
 		const { byRow, unmatched } = matchReportErrors(
-			rowsOfChunk.map((row) => row.email),
+			rowsOfChunk.map(({ row }) => row.email),
 			report.errors,
 		);
-		for (const [rowIndex, row] of rowsOfChunk.entries()) {
-			const rowError = byRow.get(rowIndex);
-			if (!rowError) {
-				outcomes[row.itemIndex] = { result: { action, ...row.output, success: true } };
-				continue;
-			}
-			failed.push({ row, error: rowError });
-			const error = apiError(
+		const unattributed = unattributedErrors(report, unmatched);
+		const unattributedError = (row: PendingRow) =>
+			apiError(
 				node,
 				{
-					message: `Trust and Sign rejected operator ${row.email}: ${rowError.reason ?? 'no reason given'}${rowError.errorCode !== undefined ? ` (code ${rowError.errorCode})` : ''}`,
-					description: `Row ${rowIndex + 1} of request ${chunkIndex + 1} of ${chunks.length} of the ${action} batch. The other rows were ${route.done}.`,
-					code: rowError.errorCode !== undefined ? String(rowError.errorCode) : undefined,
+					message: `Trust and Sign reported ${unattributed.length === 1 ? 'an error' : `${unattributed.length} errors`} it did not attribute to a row: ${unattributed.join('; ')}; this row may not have been applied`,
+					description: `Request ${chunkIndex + 1} of ${chunks.length} of the ${action} batch: its report has errors that name no row of the request, so none of its rows without an error of their own can be taken as ${route.done}. Check these operators (Get Many) before sending them again.`,
 				},
 				{ itemIndex: row.itemIndex, secrets },
 			);
-			fail(row.itemIndex, error);
-		}
-		if (unmatched.length > 0 && !continueOnFail) {
-			throw apiError(
-				node,
-				{
-					message: `Trust and Sign reported ${unmatched.length} error(s) in the ${action} batch for rows it did not name`,
-					description: unmatched.map((entry) => `${entry.email ?? '?'} (row ${entry.index ?? '?'}): ${entry.reason ?? ''}`).join('; '),
-				},
-				{ secrets },
-			);
+		for (const [rowIndex, row] of rowsOfChunk.entries()) {
+			const rejection = byRow.get(rowIndex);
+			if (rejection) {
+				const code = rejection.errorCode !== undefined ? ` (code ${rejection.errorCode})` : '';
+				const error = apiError(
+					node,
+					{
+						message: `Trust and Sign rejected operator ${row.row.email}: ${rejection.reason ?? 'no reason given'}${code}`,
+						description: `Row ${rowIndex + 1} of request ${chunkIndex + 1} of ${chunks.length} of the ${action} batch. The other rows were ${route.done}.`,
+						code: rejection.errorCode !== undefined ? String(rejection.errorCode) : undefined,
+					},
+					{ itemIndex: row.itemIndex, secrets },
+				);
+				fail(row, error, rejection);
+			} else if (unattributed.length > 0) {
+				fail(row, unattributedError(row));
+			} else {
+				outcomes[row.itemIndex] = { result: { action, ...row.row.output, success: true } };
+			}
 		}
 	}
-
-	if (failed.length > 0 && !continueOnFail) {
-		const listed = failed.slice(0, ROWS_IN_MESSAGE).map(({ row, error }) => rowText(row, error));
-		const more = failed.length > ROWS_IN_MESSAGE ? `; and ${failed.length - ROWS_IN_MESSAGE} more` : '';
-		throw apiError(
-			node,
-			{
-				message: `Trust and Sign rejected ${failed.length} of ${rows.length} operators in the ${action} batch: ${listed.join('; ')}${more}`,
-				description: `Failed rows: ${failed.map(({ row, error }) => rowText(row, error)).join('; ')}. The other rows were ${route.done}. Turn on 'Continue On Fail' (or the error output) to get one item per failed row.`,
-				code: failed.length === 1 && failed[0].error.errorCode !== undefined ? String(failed[0].error.errorCode) : undefined,
-			},
-			{ itemIndex: failed[0].row.itemIndex, secrets },
-		);
-	}
-	return outcomes;
+	return { outcomes, stopError: stopError(node, action, rows.length, failed, secrets) };
 }

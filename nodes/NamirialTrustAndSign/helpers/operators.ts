@@ -171,7 +171,7 @@ export interface BatchReport {
 	errors: BatchRowError[];
 }
 
-/** Reads a batch report leniently (undocumented fields may appear; `errors` may be missing). */
+/** Reads a batch report leniently (undocumented fields may appear; `errors` may be missing, or hold entries that are not objects). */
 export function readBatchReport(body: unknown): BatchReport | undefined {
 	if (!body || typeof body !== 'object' || Array.isArray(body)) return undefined;
 	const data = body as IDataObject;
@@ -182,8 +182,9 @@ export function readBatchReport(body: unknown): BatchReport | undefined {
 		usersSend: number(data.usersSend),
 		usersSuccess: number(data.usersSuccess),
 		usersError: number(data.usersError),
+		// An entry that is not an object names no row: kept as its text, so that it fails its request's rows.
 		errors: errors
-			.filter((entry): entry is IDataObject => !!entry && typeof entry === 'object')
+			.map((entry): IDataObject => (entry && typeof entry === 'object' && !Array.isArray(entry) ? (entry as IDataObject) : { reason: typeof entry === 'string' ? entry : JSON.stringify(entry) }))
 			.map((entry) => ({
 				email: typeof entry.email === 'string' ? entry.email : undefined,
 				index: typeof entry.index === 'number' ? entry.index : Number.isInteger(Number(entry.index)) && entry.index !== null && entry.index !== '' ? Number(entry.index) : undefined,

@@ -73,8 +73,9 @@ export interface ReceivedBatch {
 }
 
 export interface RowError {
-	email: string;
-	index: number;
+	/** Both left out for a row in `unattributedRows`. */
+	email?: string;
+	index?: number;
 	reason: string;
 	errorCode: number;
 }
@@ -107,6 +108,9 @@ export class NamirialEmulator extends VendorEmulator {
 
 	/** Every CSV batch received, in order. */
 	readonly batches: ReceivedBatch[] = [];
+
+	/** E-mails whose rejected row is reported with neither its e-mail nor its index (an error no row can be matched to). */
+	readonly unattributedRows = new Set<string>();
 
 	constructor(seed: NamirialSeed = {}) {
 		super();
@@ -339,7 +343,8 @@ export class NamirialEmulator extends VendorEmulator {
 				}
 			} catch (caught) {
 				if (!(caught instanceof RowRejected)) throw caught;
-				errors.push({ email: row[header.indexOf('email')] ?? '', index, reason: caught.message, errorCode: caught.code });
+				const email = row[header.indexOf('email')] ?? '';
+				errors.push(this.unattributedRows.has(email) ? { reason: caught.message, errorCode: caught.code } : { email, index, reason: caught.message, errorCode: caught.code });
 			}
 		}
 		return {

@@ -1,8 +1,9 @@
 import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
-import type { ItemOutcome } from '../../../../shared/dispatch';
+import type { BatchResult, PreparedItem } from '../../../../shared/dispatch';
 import { checkText } from '../../../../shared/validation';
+import type { BatchRow } from '../../../helpers/batch';
 import { batchOptionsProperty, dataModeProperty, definedBelow, isAutoMapped, itemFields, sendInBatches } from '../../../helpers/batch';
 import { DELETE_CSV_COLUMNS } from '../../../helpers/operators';
 import { emailProperty } from './common';
@@ -12,18 +13,20 @@ export const description = updateDisplayOptions(
 	[dataModeProperty, ...definedBelow([emailProperty]), batchOptionsProperty] as INodeProperties[],
 );
 
-/** All items in CSV requests of at most Batch Size rows; the report's errors go back to their items. */
-export async function executeBatch(this: IExecuteFunctions, _client: undefined, secrets: readonly string[]): Promise<ItemOutcome[]> {
+/** Checks one item and builds its CSV row; an item that fails is refused before anything is sent. */
+export function prepare(this: IExecuteFunctions, itemIndex: number): BatchRow {
 	const autoMapped = isAutoMapped(this);
-	return await sendInBatches(
-		this,
-		'delete',
-		DELETE_CSV_COLUMNS,
-		(itemIndex) => {
-			const given = autoMapped ? itemFields(this, itemIndex, DELETE_CSV_COLUMNS).email : this.getNodeParameter('email', itemIndex);
-			const email = checkText(given, { field: 'Email', required: true, max: 254 });
-			return { email, fields: [email], output: { email, deleted: true } };
-		},
-		secrets,
-	);
+	const given = autoMapped ? itemFields(this, itemIndex, DELETE_CSV_COLUMNS).email : this.getNodeParameter('email', itemIndex);
+	const email = checkText(given, { field: 'Email', required: true, max: 254 });
+	return { email, fields: [email], output: { email, deleted: true } };
+}
+
+/** The prepared items in CSV requests of at most Batch Size rows; the report's errors go back to their items. */
+export async function executeBatch(
+	this: IExecuteFunctions,
+	rows: ReadonlyArray<PreparedItem<BatchRow>>,
+	_client: undefined,
+	secrets: readonly string[],
+): Promise<BatchResult> {
+	return await sendInBatches(this, 'delete', DELETE_CSV_COLUMNS, rows, secrets);
 }
