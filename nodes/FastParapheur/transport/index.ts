@@ -8,7 +8,6 @@
  * FAST's error JSON whatever its HTTP status, and the peek at downloads before they are treated
  * as files.
  */
-import type { IncomingMessage } from 'node:http';
 import { PassThrough, Readable } from 'node:stream';
 
 import type FormData from 'form-data';
@@ -82,12 +81,6 @@ export interface FastRequest {
 	subject?: FastSubject;
 	/** Turns a FAST error into an answer for this call (e.g. "no refusal comment"). */
 	recover?: (error: FastError) => { value: unknown } | undefined;
-}
-
-export interface FastTextResponse {
-	statusCode: number;
-	headers: IncomingMessage['headers'];
-	text: string;
 }
 
 export interface FastDownload {
@@ -198,7 +191,7 @@ export class FastClient {
 			itemIndex: request.itemIndex,
 			secrets: this.secrets,
 			hints: FAST.hints,
-			describeConnectionFailure: (error: unknown) => this.describeConnectionError(error as ConnectionError),
+			describeConnectionFailure: (error: unknown, code?: string) => this.describeConnectionError(error as ConnectionError, code),
 		};
 		const send = async () => await client.exchange({ method: request.method, url, headers, body, timeoutMs: settings.timeoutMs, signal: this.signal });
 		return (await exchangeWithRetries(this.node, exchange, send)) as FastResponse;
@@ -209,13 +202,14 @@ export class FastClient {
 	 * FAST refusing the client certificate (an alert, or a connection closed during or right
 	 * after the handshake). Undefined for the rest, which the pipeline words like every vendor's.
 	 */
-	private describeConnectionError(error: ConnectionError): ErrorDetails | undefined {
+	private describeConnectionError(error: ConnectionError, networkCode?: string): ErrorDetails | undefined {
 		// On the way to a proxy, nothing is about FAST's certificate yet.
 		if (error.proxyPhase) return undefined;
 		const tlsDetails = describeTlsFailure(error, this.tls?.notAfter);
 		if (tlsDetails) return tlsDetails;
-		const code = error.code ?? '';
-		const reset = code === 'ECONNRESET' || code === 'EPIPE' || /socket hang up/i.test(error.message);
+		// The pipeline's reading of the failure (networkCode in request.ts: codes and texts alike).
+		const code = networkCode ?? error.code ?? '';
+		const reset = code === 'ECONNRESET' || code === 'EPIPE';
 		if (reset && error.duringHandshake) {
 			return {
 				message: 'FAST Parapheur closed the connection during the TLS handshake: it most likely refused the client certificate',
