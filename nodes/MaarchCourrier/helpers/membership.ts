@@ -6,6 +6,7 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import { checkText } from '../../shared/validation';
 import { maarchApiRequest } from '../transport';
 import { resolveUserId } from './users';
+import { pathSegment } from '../../shared/path';
 
 export type MembershipKind = 'group' | 'entity';
 
@@ -46,21 +47,24 @@ export async function changeMembership(
 	action: 'add' | 'remove',
 ): Promise<IDataObject> {
 	const { parameter, label, path } = KINDS[kind];
-	const userId = await resolveUserId(ctx, itemIndex);
 	const targetId = checkText(ctx.getNodeParameter(parameter, itemIndex), {
 		field: label,
 		required: true,
 		max: 255,
 	});
+	// Checked before the user is looked up: nothing is sent for a value that would change the route.
+	const target = pathSegment(targetId, label);
+	const userId = await resolveUserId(ctx, itemIndex);
+	const user = pathSegment(userId, 'User');
 	const subject = { userId, [parameter]: targetId };
 	const response = (
 		action === 'add'
-			? await maarchApiRequest(ctx, 'POST', `/users/${userId}/${path}`, {
+			? await maarchApiRequest(ctx, 'POST', `/users/${user}/${path}`, {
 					body: { [parameter]: targetId },
 					itemIndex,
 					subject,
 				})
-			: await maarchApiRequest(ctx, 'DELETE', `/users/${userId}/${path}/${encodeURIComponent(targetId)}`, {
+			: await maarchApiRequest(ctx, 'DELETE', `/users/${user}/${path}/${target}`, {
 					itemIndex,
 					subject,
 				})

@@ -9,6 +9,7 @@ import { currentState } from '../../../helpers/history';
 import type { FastClient } from '../../../transport';
 import { documentIdProperty, getDocumentId } from '../common';
 import { fetchHistory } from './history';
+import { pathSegment } from '../../../../shared/path';
 
 export const description = updateDisplayOptions({ show: { resource: ['document'], operation: ['delete'] } }, [
 	{ ...documentIdProperty, description: 'The document to delete for good. FAST allows it only in the states Préparé, Refusé and Rejeté.' },
@@ -21,7 +22,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, client
 	// FAST deletes only prepared, refused or rejected documents.
 	const { recovered } = await client.text({
 		method: 'DELETE',
-		path: `/documents/v2/${documentId}`,
+		path: `/documents/v2/${pathSegment(documentId, 'Document ID')}`,
 		itemIndex,
 		subject,
 		recover: (error) => (isInvalidDocumentError(error) ? undefined : { value: error }),

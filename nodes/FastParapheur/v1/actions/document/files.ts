@@ -7,6 +7,7 @@ import { binaryOutput } from '../../../../shared/files';
 import { sanitizeFileName } from '../../../../shared/binary';
 import { unzipStream } from '../../../../shared/zip';
 import type { FastClient } from '../../../transport';
+import { pathSegment } from '../../../../shared/path';
 
 export interface DocumentFiles {
 	binary: Record<string, IBinaryData>;
@@ -36,7 +37,7 @@ export async function downloadDocument(
 	const wantsZip = options.acknowledgement === true || options.circulationSheet === true;
 	const download = await client.download({
 		method: 'GET',
-		path: `/documents/v2/${documentId}/download`,
+		path: `/documents/v2/${pathSegment(documentId, 'Document ID')}/download`,
 		qs: wantsZip ? { acquit: options.acknowledgement === true, FdC: options.circulationSheet === true } : undefined,
 		itemIndex,
 		subject: { documentId, action: 'download the document' },
@@ -109,7 +110,7 @@ export async function downloadDocument(
 export async function downloadCirculationSheet(ctx: IExecuteFunctions, client: FastClient, documentId: string, itemIndex: number): Promise<IBinaryData> {
 	const download = await client.download({
 		method: 'GET',
-		path: `/documents/v2/${documentId}/getFdc`,
+		path: `/documents/v2/${pathSegment(documentId, 'Document ID')}/getFdc`,
 		itemIndex,
 		subject: { documentId, action: 'download the fiche de circulation' },
 	});
@@ -124,7 +125,7 @@ export async function downloadCirculationSheet(ctx: IExecuteFunctions, client: F
 export async function fetchRefusalMessage(client: FastClient, documentId: string, itemIndex?: number): Promise<string | null> {
 	const { text, recovered } = await client.text({
 		method: 'GET',
-		path: `/documents/v2/${documentId}/comments/refusal`,
+		path: `/documents/v2/${pathSegment(documentId, 'Document ID')}/comments/refusal`,
 		itemIndex,
 		subject: { documentId, action: 'read the refusal comment' },
 		recover: (error) => (error.errorCode === 102 ? { value: null } : undefined),

@@ -3,11 +3,12 @@ import type { FastClient, FastRequest } from '../../../transport';
 import type { HistoryEntry } from '../../../helpers/history';
 import { readHistory } from '../../../helpers/history';
 import { isInvalidDocumentError } from '../../../helpers/errors';
+import { pathSegment } from '../../../../shared/path';
 
 function historyRequest(documentId: string, itemIndex?: number): FastRequest {
 	return {
 		method: 'GET',
-		path: `/documents/v2/${documentId}/history`,
+		path: `/documents/v2/${pathSegment(documentId, 'Document ID')}/history`,
 		itemIndex,
 		subject: { documentId, action: 'read the history' },
 	};

@@ -6,6 +6,7 @@ import { buildMetaDataListXml } from '../../../../shared/xml';
 import type { OtpSigner } from '../../../helpers/circuit';
 import { checkOtpSigner, otpMetadataEntries } from '../../../helpers/circuit';
 import type { FastClient } from '../../../transport';
+import { pathSegment } from '../../../../shared/path';
 
 export const otpSignersProperty: INodeProperties = {
 	displayName: 'OTP Signers',
@@ -70,7 +71,7 @@ export async function sendOtpInformation(
 	form.append('otpinformation', xml, { filename: 'otpinformation.xml', contentType: 'application/xml', knownLength: xml.length });
 	await client.text({
 		method: 'PUT',
-		path: `/documents/v2/otp/${documentId}/metadata/define`,
+		path: `/documents/v2/otp/${pathSegment(documentId, 'Document ID')}/metadata/define`,
 		form,
 		itemIndex,
 		subject: { documentId, action: 'set the OTP information' },

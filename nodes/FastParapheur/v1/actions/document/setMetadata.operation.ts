@@ -6,6 +6,7 @@ import { buildMetaDataListXml } from '../../../../shared/xml';
 import { checkMetadataEntries } from '../../../helpers/circuit';
 import type { FastClient } from '../../../transport';
 import { documentIdProperty, getDocumentId } from '../common';
+import { pathSegment } from '../../../../shared/path';
 
 const properties: INodeProperties[] = [
 	documentIdProperty,
@@ -43,7 +44,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, client
 	form.append('metadata', xml, { filename: 'metadata.xml', contentType: 'application/xml', knownLength: xml.length });
 	await client.text({
 		method: 'PUT',
-		path: `/documents/v2/${documentId}/metadata/define`,
+		path: `/documents/v2/${pathSegment(documentId, 'Document ID')}/metadata/define`,
 		form,
 		itemIndex,
 		subject: { documentId, action: 'set the metadata' },

@@ -8,6 +8,7 @@ import { checkEmailList, splitList } from '../../../../shared/validation';
 import { zipFiles } from '../../../../shared/zip';
 import type { FastClient } from '../../../transport';
 import { annexesOption, circuitLocator, commentOption, getCircuitId, getSiren, optionalText, recipientsOption, sirenProperty } from '../common';
+import { pathSegment } from '../../../../shared/path';
 
 const properties: INodeProperties[] = [
 	sirenProperty,
@@ -51,6 +52,8 @@ export async function annexFiles(ctx: IExecuteFunctions, itemIndex: number, valu
 export async function execute(this: IExecuteFunctions, itemIndex: number, client: FastClient): Promise<IDataObject> {
 	const siren = getSiren(this, itemIndex, client);
 	const circuitId = getCircuitId(this, itemIndex);
+	// Checked before the files are read: nothing is sent for a value that would change the route.
+	const route = `/documents/v2/${pathSegment(siren, 'SIREN')}/${pathSegment(circuitId, 'Circuit')}/upload`;
 	const label = optionalText({ label: this.getNodeParameter('label', itemIndex, '') }, 'label', 'Label');
 	const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
 	const comment = optionalText(options, 'comment', 'Comment');
@@ -76,7 +79,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, client
 
 	const { id } = await client.documentId({
 		method: 'POST',
-		path: `/documents/v2/${siren}/${encodeURIComponent(circuitId)}/upload`,
+		path: route,
 		form,
 		itemIndex,
 		subject: { siren, circuitId, label, fileName: sent.fileName, action: 'upload the document' },

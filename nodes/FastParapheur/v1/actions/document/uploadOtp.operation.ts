@@ -7,6 +7,7 @@ import { checkText, InputError } from '../../../../shared/validation';
 import type { FastClient } from '../../../transport';
 import { circuitLocator, commentOption, getCircuitId, getSiren, optionalText, sirenProperty } from '../common';
 import { getOtpSigners, otpSignersProperty, otpXml } from './otp';
+import { pathSegment } from '../../../../shared/path';
 
 const properties: INodeProperties[] = [
 	sirenProperty,
@@ -45,6 +46,8 @@ export const description = updateDisplayOptions({ show: { resource: ['document']
 export async function execute(this: IExecuteFunctions, itemIndex: number, client: FastClient): Promise<IDataObject> {
 	const siren = getSiren(this, itemIndex, client);
 	const circuitId = getCircuitId(this, itemIndex);
+	// Checked before the files are read: nothing is sent for a value that would change the route.
+	const route = `/documents/v2/otp/${pathSegment(siren, 'SIREN')}/${pathSegment(circuitId, 'Circuit')}/upload`;
 	const signers = getOtpSigners(this, itemIndex);
 	if (signers.length === 0) throw new InputError("'OTP Signers' is empty: add the signer who receives the SMS code");
 	const label = optionalText({ label: this.getNodeParameter('label', itemIndex, '') }, 'label', 'Label');
@@ -68,7 +71,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, client
 
 	const { id, url } = await client.documentId({
 		method: 'POST',
-		path: `/documents/v2/otp/${siren}/${encodeURIComponent(circuitId)}/upload`,
+		path: route,
 		form,
 		itemIndex,
 		subject: { siren, circuitId, label, fileName: document.fileName, action: 'upload the OTP document' },

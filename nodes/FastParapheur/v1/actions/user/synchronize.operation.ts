@@ -7,6 +7,7 @@ import { checkSyncUser, syncPlan } from '../../../helpers/users';
 import type { FastClient } from '../../../transport';
 import { getSiren, sirenProperty } from '../common';
 import { exportUsers } from './export.operation';
+import { pathSegment } from '../../../../shared/path';
 
 const properties: INodeProperties[] = [
 	{
@@ -99,7 +100,7 @@ export async function executeAll(this: IExecuteFunctions, client: FastClient): P
 	if (!dryRun) {
 		const answer = await client.json({
 			method: 'PUT',
-			path: `/synchronization/${siren}/users`,
+			path: `/synchronization/${pathSegment(siren, 'SIREN')}/users`,
 			json: users,
 			subject: { siren, action: 'synchronize the users' },
 		});

@@ -4,6 +4,7 @@ import { updateDisplayOptions } from 'n8n-workflow';
 import { checkText } from '../../../../shared/validation';
 import { flowerDocsApiRequest } from '../../../transport';
 import { checkUserId, userIdField } from './common';
+import { pathSegment } from '../../../../shared/path';
 
 export const description = updateDisplayOptions({ show: { resource: ['user'], operation: ['changePassword'] } }, [
 	userIdField(),
@@ -24,7 +25,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 		required: true,
 		max: 255,
 	});
-	await flowerDocsApiRequest(this, 'PUT', `/rest/users/${encodeURIComponent(id)}/password`, {
+	await flowerDocsApiRequest(this, 'PUT', `/rest/users/${pathSegment(id, 'User ID')}/password`, {
 		body: { password },
 		itemIndex,
 		subject: { userId: id },

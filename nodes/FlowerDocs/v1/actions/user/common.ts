@@ -6,6 +6,7 @@
 import type { IDataObject, INodeProperties } from 'n8n-workflow';
 
 import { InputError, checkEmail, checkText, splitList } from '../../../../shared/validation';
+import { pathSegment } from '../../../../shared/path';
 
 export const userIdField = (description = 'The unique identifier of the FlowerDocs user'): INodeProperties => ({
 	displayName: 'User ID',
@@ -19,13 +20,16 @@ export const userIdField = (description = 'The unique identifier of the FlowerDo
 
 /** A user ID: it goes into a URL path, so no slash, comma or spaces around it. */
 export function checkUserId(value: unknown, field = 'User ID'): string {
-	return checkText(value, {
+	const id = checkText(value, {
 		field,
 		required: true,
 		max: 255,
 		pattern: /^[^/\\,?#\s]+$/,
 		patternHint: 'A FlowerDocs user ID has no spaces, slashes, commas, ? or #.',
 	});
+	// Refuses ".", ".." and encoded separators here too, before any request (the login included).
+	pathSegment(id, field);
+	return id;
 }
 
 export const personFields: INodeProperties[] = [

@@ -3,6 +3,7 @@ import { updateDisplayOptions } from 'n8n-workflow';
 
 import { flowerDocsApiRequest } from '../../../transport';
 import { checkUserId, userIdField } from './common';
+import { pathSegment } from '../../../../shared/path';
 
 export const description = updateDisplayOptions({ show: { resource: ['user'], operation: ['delete'] } }, [
 	userIdField('The identifier of the user to delete'),
@@ -10,7 +11,7 @@ export const description = updateDisplayOptions({ show: { resource: ['user'], op
 
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject> {
 	const id = checkUserId(this.getNodeParameter('userId', itemIndex));
-	await flowerDocsApiRequest(this, 'DELETE', `/rest/users/${encodeURIComponent(id)}`, {
+	await flowerDocsApiRequest(this, 'DELETE', `/rest/users/${pathSegment(id, 'User ID')}`, {
 		itemIndex,
 		subject: { userId: id },
 	});

@@ -18,6 +18,7 @@ import {
 	userIdField,
 } from './common';
 import { getUsers } from './get.operation';
+import { pathSegment } from '../../../../shared/path';
 
 const properties: INodeProperties[] = [
 	userIdField('The identifier of the user to change'),
@@ -123,7 +124,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 		attributes === undefined ? mergeAttributes(current.attributes, [], 'add') : mergeAttributes(current.attributes, attributes, mode)
 	) as unknown as IDataObject[];
 	// The password is not read back and is left out: it has its own operation (Change Password).
-	await flowerDocsApiRequest(this, 'POST', `/rest/users/${encodeURIComponent(id)}`, {
+	await flowerDocsApiRequest(this, 'POST', `/rest/users/${pathSegment(id, 'User ID')}`, {
 		body: user,
 		itemIndex,
 		subject: { userId: id },

@@ -5,6 +5,7 @@ import { apiError } from '../../../../shared/errors';
 import { checkEmail, checkText } from '../../../../shared/validation';
 import { maarchApiRequest } from '../../../transport';
 import { checkPersonFields, optionalPersonFields } from './common';
+import { pathSegment } from '../../../../shared/path';
 
 const properties: INodeProperties[] = [
 	{
@@ -119,7 +120,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	// Reusing a deleted login revives the old account and ignores the body (field notes), so the
 	// account is read back: details that differ from the ones sent reveal a revived account.
 	const subject = { userId: id, login };
-	const stored = (await maarchApiRequest(this, 'GET', `/users/${id}`, { itemIndex, subject })) as IDataObject;
+	const stored = (await maarchApiRequest(this, 'GET', `/users/${pathSegment(id, 'User')}`, { itemIndex, subject })) as IDataObject;
 	const differs = COMPARED_FIELDS.some(
 		(key) => person[key] !== undefined && String(stored[key] ?? '') !== String(person[key]),
 	);
@@ -145,6 +146,6 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 		mode: stored.mode,
 		...person,
 	};
-	await maarchApiRequest(this, 'PUT', `/users/${id}`, { body: merged, itemIndex, subject });
+	await maarchApiRequest(this, 'PUT', `/users/${pathSegment(id, 'User')}`, { body: merged, itemIndex, subject });
 	return { ...stored, ...merged, revivedDeletedUser: true };
 }

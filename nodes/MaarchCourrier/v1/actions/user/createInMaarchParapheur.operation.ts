@@ -5,6 +5,7 @@ import { checkText } from '../../../../shared/validation';
 import { resolveUserId } from '../../../helpers/users';
 import { maarchApiRequest } from '../../../transport';
 import { userLocator } from './common';
+import { pathSegment } from '../../../../shared/path';
 
 const properties: INodeProperties[] = [
 	userLocator,
@@ -31,7 +32,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 		required: true,
 		max: 128,
 	});
-	const response = (await maarchApiRequest(this, 'PUT', `/users/${userId}/createInMaarchParapheur`, {
+	const response = (await maarchApiRequest(this, 'PUT', `/users/${pathSegment(userId, 'User')}/createInMaarchParapheur`, {
 		body: { login },
 		itemIndex,
 		subject: { userId, maarchParapheurLogin: login },

@@ -4,6 +4,7 @@ import { updateDisplayOptions } from 'n8n-workflow';
 import { resolveUserId } from '../../../helpers/users';
 import { maarchApiRequest } from '../../../transport';
 import { userLocator } from './common';
+import { pathSegment } from '../../../../shared/path';
 
 export const description = updateDisplayOptions(
 	{ show: { resource: ['user'], operation: ['get'] } },
@@ -12,7 +13,7 @@ export const description = updateDisplayOptions(
 
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject> {
 	const userId = await resolveUserId(this, itemIndex);
-	return (await maarchApiRequest(this, 'GET', `/users/${userId}`, {
+	return (await maarchApiRequest(this, 'GET', `/users/${pathSegment(userId, 'User')}`, {
 		itemIndex,
 		subject: { userId },
 	})) as IDataObject;

@@ -4,6 +4,7 @@ import { updateDisplayOptions } from 'n8n-workflow';
 import { resolveUserId } from '../../../helpers/users';
 import { maarchApiRequest } from '../../../transport';
 import { userLocator } from './common';
+import { pathSegment } from '../../../../shared/path';
 
 export const description = updateDisplayOptions(
 	{ show: { resource: ['user'], operation: ['getMaarchParapheurStatus'] } },
@@ -13,7 +14,7 @@ export const description = updateDisplayOptions(
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject> {
 	const userId = await resolveUserId(this, itemIndex);
 	// GET in real use; the page says PUT (field notes).
-	const response = (await maarchApiRequest(this, 'GET', `/users/${userId}/statusInMaarchParapheur`, {
+	const response = (await maarchApiRequest(this, 'GET', `/users/${pathSegment(userId, 'User')}/statusInMaarchParapheur`, {
 		itemIndex,
 		subject: { userId },
 		// "Not linked" answers the question asked: it is not a failure.

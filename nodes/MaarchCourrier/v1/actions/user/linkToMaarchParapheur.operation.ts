@@ -5,6 +5,7 @@ import { checkNumericId } from '../../../../shared/validation';
 import { resolveUserId } from '../../../helpers/users';
 import { maarchApiRequest } from '../../../transport';
 import { userLocator } from './common';
+import { pathSegment } from '../../../../shared/path';
 
 const properties: INodeProperties[] = [
 	userLocator,
@@ -30,7 +31,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	const maarchParapheurUserId = Number(
 		checkNumericId(this.getNodeParameter('maarchParapheurUserId', itemIndex), 'Maarch Parapheur User ID'),
 	);
-	await maarchApiRequest(this, 'PUT', `/users/${userId}/linkToMaarchParapheur`, {
+	await maarchApiRequest(this, 'PUT', `/users/${pathSegment(userId, 'User')}/linkToMaarchParapheur`, {
 		body: { maarchParapheurUserId },
 		itemIndex,
 		subject: { userId, maarchParapheurUserId },

@@ -5,6 +5,7 @@ import { InputError } from '../../../../shared/validation';
 import { resolveUserId } from '../../../helpers/users';
 import { maarchApiRequest } from '../../../transport';
 import { checkPersonFields, optionalPersonFields, userLocator } from './common';
+import { pathSegment } from '../../../../shared/path';
 
 const properties: INodeProperties[] = [
 	userLocator,
@@ -61,7 +62,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	const subject = { userId };
 	// PUT is a full replace that clears an omitted mail or initials and needs the names every
 	// time (field notes): read the user, merge the changes, write the whole.
-	const current = (await maarchApiRequest(this, 'GET', `/users/${userId}`, {
+	const current = (await maarchApiRequest(this, 'GET', `/users/${pathSegment(userId, 'User')}`, {
 		itemIndex,
 		subject,
 	})) as IDataObject;
@@ -70,6 +71,6 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 		const value = changes[key] ?? current[key];
 		if (value !== undefined && value !== null) body[key] = value;
 	}
-	await maarchApiRequest(this, 'PUT', `/users/${userId}`, { body, itemIndex, subject });
+	await maarchApiRequest(this, 'PUT', `/users/${pathSegment(userId, 'User')}`, { body, itemIndex, subject });
 	return { ...current, ...body };
 }
