@@ -23,7 +23,12 @@
  *                               on 127.0.0.1: through it, FAST in a CONNECT tunnel with its client
  *                               certificate; NO_PROXY by host:port and by host going direct; 407
  *                               and 502 named; about 30 s per line)
- *   E2E_ONLY=faults,credentials runs only these chapters (examples, faults, credentials, proxy, polling)
+ *   E2E_HOSTILE=0               skips the hostile-input chapter (test/e2e/hostile.ts: values that
+ *                               would change a route, such as `..`, `jdupont,..` and `%2e%2e`, for
+ *                               Maarch Courrier, FlowerDocs and FAST: refused with the field named,
+ *                               nothing received; accented values reach exactly their route; one
+ *                               workflow, about 10 s per line)
+ *   E2E_ONLY=faults,credentials runs only these chapters (examples, faults, credentials, proxy, hostile, polling)
  *
  * The emulators listen on fixed ports (E2E_MAARCH_PORT 8711, E2E_FAST_PORT 8712, E2E_NAMIRIAL_PORT 8713, E2E_FLOWERDOCS_PORT 8714), because the
  * credentials imported into n8n name them; they are started afresh, in this process, for every
@@ -51,6 +56,7 @@ import type { FaultSuite } from '../test/e2e/faults';
 import { FAULT_SUITES, armFaults, checkFaultRun, faultWorkflow } from '../test/e2e/faults';
 import { checkCredentialTests } from '../test/e2e/credential-tests';
 import { checkProxy } from '../test/e2e/proxy';
+import { checkHostile } from '../test/e2e/hostile';
 import type { TriggerCheckResult } from '../test/e2e/fast-trigger';
 import { FastTriggerCheck, TRIGGER_WORKFLOW_ID } from '../test/e2e/fast-trigger';
 import type { N8nInstall, N8nLine } from './lib/n8n';
@@ -206,12 +212,15 @@ async function runLine(install: N8nInstall, tarball: string): Promise<number> {
 	if (chapter('proxy') && process.env.E2E_PROXY !== '0') {
 		failures += await checkProxy(install, env, { maarch: MAARCH_PORT, fast: FAST_PORT, namirial: NAMIRIAL_PORT, flowerdocs: FLOWERDOCS_PORT });
 	}
+	if (chapter('hostile') && process.env.E2E_HOSTILE !== '0') {
+		failures += await checkHostile(install, env, { maarch: MAARCH_PORT, fast: FAST_PORT, namirial: NAMIRIAL_PORT, flowerdocs: FLOWERDOCS_PORT });
+	}
 	if (chapter('polling') && process.env.E2E_POLLING !== '0') failures += await checkPolling(install, env);
 	return failures;
 }
 
 /** Whether a chapter runs: every one, or those named in E2E_ONLY. */
-function chapter(name: 'examples' | 'faults' | 'credentials' | 'proxy' | 'polling'): boolean {
+function chapter(name: 'examples' | 'faults' | 'credentials' | 'proxy' | 'hostile' | 'polling'): boolean {
 	const only = (process.env.E2E_ONLY ?? '').split(',').map((part) => part.trim()).filter(Boolean);
 	return only.length === 0 || only.includes(name);
 }
