@@ -8,6 +8,10 @@ const NEEDS_QUOTES = /[",\r\n]|^\s|\s$/;
 
 /** One field, quoted when RFC 4180 requires it (or when spaces at its ends must survive). */
 export function csvField(value: string | number | boolean | undefined | null): string {
+	// Callers check their values; an object here would be written `[object Object]`.
+	if (value !== undefined && value !== null && typeof value === 'object') {
+		throw new Error(`A CSV field must be text, a number or a boolean, got ${Array.isArray(value) ? 'a list' : 'an object'}`);
+	}
 	const text = value === undefined || value === null ? '' : String(value);
 	return NEEDS_QUOTES.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }

@@ -14,10 +14,62 @@ export class InputError extends Error {
 	}
 }
 
-const EMAIL_PATTERN = /^[^\s@<>(),;:"[\]]+@[^\s@<>(),;:"[\]]+\.[^\s@<>(),;:"[\]]{2,}$/;
+// Control characters (C0, DEL, C1) are no part of an address: they are excluded with spaces.
+// eslint-disable-next-line no-control-regex
+const EMAIL_PATTERN = /^[^\s\u0000-\u001f\u007f-\u009f@<>(),;:"[\]\\]+@[^\s\u0000-\u001f\u007f-\u009f@<>(),;:"[\]\\]+\.[^\s\u0000-\u001f\u007f-\u009f@<>(),;:"[\]\\]{2,}$/;
 
 export function isEmail(value: string): boolean {
 	return value.length <= 254 && EMAIL_PATTERN.test(value);
+}
+
+/**
+ * How a value's type reads in a message: "an object", "a list", "a boolean"... (never
+ * `[object Object]`).
+ */
+export function describeType(value: unknown): string {
+	if (value === null) return 'null';
+	if (Array.isArray(value)) return 'a list';
+	if (Buffer.isBuffer(value)) return 'binary data';
+	switch (typeof value) {
+		case 'object':
+			return 'an object';
+		case 'boolean':
+			return 'a boolean';
+		case 'function':
+			return 'a function';
+		case 'symbol':
+			return 'a symbol';
+		case 'bigint':
+		case 'number':
+			return 'a number';
+		case 'undefined':
+			return 'nothing';
+		default:
+			return 'text';
+	}
+}
+
+/**
+ * The text of a value given as text or a number (what an expression or a spreadsheet gives);
+ * undefined and null read as ''. Other types (an object, a list, a boolean unless
+ * `allowBoolean`) are refused with their type named: "'Document ID' must be text or a number,
+ * got an object". A number that is not finite (NaN, Infinity) is refused too.
+ */
+export function textOf(value: unknown, field: string, options: { allowBoolean?: boolean; numbers?: boolean } = {}): string {
+	if (value === undefined || value === null) return '';
+	if (typeof value === 'string') return value;
+	const numbers = options.numbers !== false;
+	const expected = numbers ? 'text or a number' : 'text';
+	if (numbers && typeof value === 'number') {
+		if (!Number.isFinite(value)) throw new InputError(`'${field}' must be ${expected}, got the number ${String(value)}`);
+		return String(value);
+	}
+	if (numbers && typeof value === 'bigint') return value.toString();
+	if (options.allowBoolean && typeof value === 'boolean') return String(value);
+	throw new InputError(
+		`'${field}' must be ${expected}, got ${describeType(value)}`,
+		'An expression probably gives a whole item or list here: pick the field you mean, e.g. {{ $json.name }}.',
+	);
 }
 
 export interface TextRule {
@@ -33,7 +85,7 @@ export interface TextRule {
 
 /** Trims a text value and checks it; returns '' for an empty optional value. */
 export function checkText(value: unknown, rule: TextRule): string {
-	const text = value === undefined || value === null ? '' : String(value).trim();
+	const text = textOf(value, rule.field, { allowBoolean: true }).trim();
 	if (text === '') {
 		if (rule.required) throw new InputError(`'${rule.field}' is required`);
 		return '';
@@ -58,6 +110,7 @@ export function checkText(value: unknown, rule: TextRule): string {
 }
 
 export function checkEmail(value: unknown, field: string, required = true): string {
+	textOf(value, field, { numbers: false });
 	const text = checkText(value, { field, required, max: 254 });
 	if (text && !isEmail(text)) {
 		throw new InputError(
@@ -70,7 +123,7 @@ export function checkEmail(value: unknown, field: string, required = true): stri
 
 /** A positive whole number given as a number or a string of digits; returned as a string. */
 export function checkNumericId(value: unknown, field: string): string {
-	const text = String(value ?? '').trim();
+	const text = textOf(value, field).trim();
 	if (!/^[1-9][0-9]{0,18}$/.test(text)) {
 		throw new InputError(
 			`'${field}' must be a positive whole number, got ${JSON.stringify(text)}`,
@@ -105,21 +158,18 @@ const SIREN_HINT =
 
 /**
  * A SIREN given as text or number, with or without spaces (`213 501 234`); returned as 9 digits.
+ * Only the 9 digits are required, as FAST's page asks: a number whose Luhn check digit is wrong
+ * is still sent (test subscriptions carry such numbers, and FAST is the one that knows its
+ * subscribers); `isValidSiren` tells it apart when FAST answers that it does not know it.
  */
 export function checkSiren(value: unknown, field = 'SIREN'): string {
-	const text = String(value ?? '')
+	const text = textOf(value, field)
 		.trim()
 		// French typography separates digit groups with (narrow) no-break spaces too.
 		.replace(/[\s\u00a0\u202f]+/g, '');
 	if (text === '') throw new InputError(`'${field}' is required`, SIREN_HINT);
 	if (!/^[0-9]{9}$/.test(text)) {
 		throw new InputError(`'${field}' must be 9 digits, got ${JSON.stringify(text)}`, SIREN_HINT);
-	}
-	if (!isValidSiren(text)) {
-		throw new InputError(
-			`'${field}' ${text} is not a valid SIREN: its check digit is wrong`,
-			`Check for a typing error. ${SIREN_HINT}`,
-		);
 	}
 	return text;
 }
@@ -152,6 +202,26 @@ export function splitList(value: unknown, options: { splitOnSpaces?: boolean } =
 }
 
 /**
+ * Refuses a list (or a value) holding something other than text and numbers: an object given by
+ * an expression has no address in it, and its JSON would only make a confusing message.
+ */
+export function checkListItems(value: unknown, field: string): void {
+	const visit = (part: unknown, depth: number): void => {
+		if (part === undefined || part === null) return;
+		if (Array.isArray(part) && depth < 2) {
+			for (const element of part) visit(element, depth + 1);
+			return;
+		}
+		if (typeof part === 'string' || typeof part === 'number') return;
+		throw new InputError(
+			`'${field}' must be text or a list of text, got ${depth === 0 ? describeType(part) : `a list holding ${describeType(part)}`}`,
+			'Give the values separated by commas, or an expression that gives a list of texts.',
+		);
+	};
+	visit(value, 0);
+}
+
+/**
  * A list of e-mail addresses (see `splitList`). Addresses that differ only by case count once.
  * `max` bounds the length of the comma-joined list, the form the vendors receive.
  */
@@ -160,6 +230,7 @@ export function checkEmailList(
 	field: string,
 	options: { max?: number; required?: boolean } = {},
 ): string[] {
+	checkListItems(value, field);
 	const seen = new Set<string>();
 	const emails: string[] = [];
 	for (const item of splitList(value)) {

@@ -39,6 +39,14 @@ function escapeAttribute(value: string): string {
  * `<meta-data name="..." value="..."/>` per entry, in order. The text is meant to be sent as UTF-8.
  */
 export function buildMetaDataListXml(entries: MetaDataEntry[]): string {
+	for (const entry of entries) {
+		for (const [key, value] of [['name', entry.name], ['value', entry.value]] as const) {
+			// Callers give text; an object would be written `[object Object]`.
+			if (value !== null && typeof value === 'object') {
+				throw new Error(`The ${key} of metadata ${typeof entry.name === 'string' ? JSON.stringify(entry.name.slice(0, 60)) : 'given'} must be text, got ${Array.isArray(value) ? 'a list' : 'an object'}`);
+			}
+		}
+	}
 	const builder = new XMLBuilder({
 		ignoreAttributes: false,
 		attributeNamePrefix: '@_',

@@ -5,7 +5,7 @@ import type { IDataObject, IExecuteFunctions, INodeParameterResourceLocator } fr
 
 import { apiError } from '../../shared/errors';
 import type { RequestContext } from '../../shared/request';
-import { InputError, checkNumericId } from '../../shared/validation';
+import { InputError, checkNumericId, textOf } from '../../shared/validation';
 import { maarchApiRequest } from '../transport';
 
 /** A user as GET /rest/users lists it. */
@@ -83,7 +83,7 @@ export async function resolveUserId(ctx: IExecuteFunctions, itemIndex: number): 
 	const locator = ctx.getNodeParameter('userId', itemIndex) as INodeParameterResourceLocator | string;
 	const { mode, value } =
 		typeof locator === 'object' && locator !== null ? locator : { mode: 'id', value: locator };
-	const text = String(value ?? '').trim();
+	const text = textOf(value, 'User').trim();
 	if (mode !== 'login') return checkNumericId(text, 'User');
 	if (!text) throw new InputError("'User' is required: give a login");
 	const users = await listUsers(ctx, itemIndex);

@@ -5,7 +5,7 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import type { ItemOperation } from '../../../shared/dispatch';
-import { checkNumericId, checkSiren, checkText, InputError } from '../../../shared/validation';
+import { checkNumericId, checkSiren, checkText, InputError, textOf } from '../../../shared/validation';
 import type { FastClient } from '../../transport';
 
 /** One operation file of the FAST node: its fields and its execute, given the execution's client. */
@@ -96,14 +96,14 @@ export function annexesOption(description: string): INodeProperties {
 	};
 }
 
-/** The SIREN of an item: the node's, else the credential's default, checked (9 digits, Luhn). */
+/** The SIREN of an item: the node's, else the credential's default, checked (9 digits). */
 export function getSiren(ctx: IExecuteFunctions, itemIndex: number, client: FastClient): string {
 	return resolveSiren(ctx.getNodeParameter('siren', itemIndex, ''), client);
 }
 
-/** A SIREN given to a node (empty: the credential's Default SIREN), checked (9 digits, Luhn). */
+/** A SIREN given to a node (empty: the credential's Default SIREN), checked (9 digits). */
 export function resolveSiren(givenValue: unknown, client: FastClient): string {
-	const given = String(givenValue ?? '').trim();
+	const given = textOf(givenValue, 'SIREN').trim();
 	const value = given || client.defaultSiren;
 	if (!value) {
 		throw new InputError(
