@@ -7,6 +7,7 @@ import type {
 	INodeProperties,
 } from 'n8n-workflow';
 
+import { excerpt } from '../nodes/shared/errors';
 import { describeProxyRefusal, proxyFor } from '../nodes/shared/proxy';
 
 /** Lifetime assumed when the token is not a readable JWT (FlowerDocs' default, field notes). */
@@ -182,6 +183,15 @@ export class FlowerDocsApi implements ICredentialType {
 		const status = response.statusCode ?? 0;
 		if (status >= 200 && status < 300 && typeof body?.value === 'string' && body.value !== '') {
 			return { sessionToken: body.value, renewAt: String(tokenRenewAt(body.value)) };
+		}
+		if (status >= 200 && status < 300) {
+			// The documented answer is `{ "value": "<token>" }`; anything else (a login portal's HTML
+			// page, an empty body) is not a login, whatever its status.
+			const text = typeof response.body === 'string' ? response.body : (JSON.stringify(response.body) ?? '');
+			const secrets = [String(credentials.password ?? '')].filter(Boolean);
+			throw new Error(
+				`FlowerDocs answered the login without a token (HTTP ${status}): ${excerpt(text, 120, secrets) || '(empty)'}. Check the Core URL: it includes the context path, e.g. https://host/core.`,
+			);
 		}
 		throw new Error(describeLoginFailure(status, response.body, credentials, url));
 	}

@@ -7,7 +7,8 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, IPairedItemData } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
-import { operationError, redactError } from './errors';
+import { apiError, operationError, redactError } from './errors';
+import { isRejectedLogin, markRejectedLogin } from './request';
 import { redactDeep } from './redaction';
 import { InputError } from './validation';
 
@@ -71,15 +72,45 @@ export async function executePerItem(
 	const output: INodeExecutionData[] = [];
 	// A cancelled execution stops here, Continue On Fail or not: no further item is sent.
 	const signal = ctx.getExecutionCancelSignal?.();
+	// Credentials refused once: the other items get the same error, and nothing more is sent.
+	let rejected: { error: NodeApiError | NodeOperationError; itemIndex: number } | undefined;
 	for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
 		if (signal?.aborted) throw operationError(ctx.getNode(), { message: 'The execution was cancelled' }, { itemIndex });
+		if (rejected) {
+			const error = sameRejection(ctx, rejected, itemIndex);
+			if (!ctx.continueOnFail()) throw error;
+			output.push(errorItem(error, { item: itemIndex }));
+			continue;
+		}
 		try {
 			output.push(...toExecutionData(await operation(itemIndex), { item: itemIndex }, secrets));
 		} catch (caught) {
 			const error = toNodeError(ctx, caught, itemIndex, secrets);
+			if (isRejectedLogin(caught)) rejected = { error, itemIndex };
 			if (!ctx.continueOnFail() || signal?.aborted) throw error;
 			output.push(errorItem(error, { item: itemIndex }));
 		}
 	}
 	return output;
+}
+
+/**
+ * The error of an item not sent because the credentials were refused for an earlier item of the
+ * execution: the same message, and why nothing was sent for this one.
+ */
+function sameRejection(
+	ctx: Pick<IExecuteFunctions, 'getNode'>,
+	rejected: { error: NodeApiError | NodeOperationError; itemIndex: number },
+	itemIndex: number,
+): NodeApiError {
+	const { error } = rejected;
+	const note = `Not sent: the credentials were refused for item ${rejected.itemIndex + 1} of this execution, and each new try could lock the account.`;
+	const httpCode = (error as NodeApiError).httpCode;
+	return markRejectedLogin(
+		apiError(
+			ctx.getNode(),
+			{ message: error.message, description: [error.description, note].filter(Boolean).join(' ') },
+			{ itemIndex, httpCode: httpCode ? Number(httpCode) : undefined },
+		),
+	);
 }

@@ -23,6 +23,7 @@ import type {
 	INode,
 	INodeProperties,
 	IPollFunctions,
+	NodeApiError,
 } from 'n8n-workflow';
 
 import type FormData from 'form-data';
@@ -154,6 +155,78 @@ export interface ApiRequest {
 	 * expirable field, which makes n8n log in again: see the FlowerDocs transport).
 	 */
 	credentialOptions?: IAdditionalCredentialOptions;
+	/**
+	 * What a 2xx answer must hold: `json` a JSON body (an empty one is an error), `empty` nothing
+	 * read (empty, or JSON that is ignored; any other text, such as an HTML page, is an error),
+	 * `any` whatever comes. Defaults: `json` for GET, `empty` for the other methods.
+	 */
+	expect?: 'json' | 'empty' | 'any';
+	/** The JSON shape the API documents for this call; anything else is an error naming `what`. */
+	shape?: Shape;
+}
+
+/** A documented answer shape: `test` tells whether a parsed answer has it, `what` names it. */
+export interface Shape {
+	what: string;
+	test(value: unknown): boolean;
+}
+
+/** Shapes most calls document. */
+export const isObject = (value: unknown): value is Record<string, unknown> =>
+	typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/**
+ * An answer whose JSON is not what the API documents: the clear error every reader of answers
+ * throws (never a success with made-up data). `text` is the body as received, quoted in part.
+ */
+export function unexpectedAnswerError(
+	node: INode,
+	vendor: string,
+	details: { what: string; status?: number; text: string; itemIndex?: number; secrets?: readonly string[] },
+): NodeApiError {
+	const status = details.status !== undefined ? ` (HTTP ${details.status})` : '';
+	const quoted = excerpt(details.text, 120, details.secrets) || '(empty)';
+	return apiError(
+		node,
+		{
+			message: `${vendor} sent an answer that is not what its API documents${status}: expected ${details.what}`,
+			description: `The answer began with: ${quoted}. A proxy, an error page or another version of the API may be answering: check the URL in the credential.`,
+		},
+		{ httpCode: details.status, itemIndex: details.itemIndex, secrets: details.secrets },
+	);
+}
+
+/**
+ * Checks a parsed answer against the shape its API documents and returns it typed; anything else
+ * is the error of `unexpectedAnswerError`. For answers read outside `apiRequest`'s `shape`.
+ */
+export function requireShape<T>(
+	node: INode,
+	vendor: string,
+	value: unknown,
+	predicate: (value: unknown) => value is T,
+	what: string,
+	context: { itemIndex?: number; secrets?: readonly string[] } = {},
+): T {
+	if (predicate(value)) return value;
+	const text = typeof value === 'string' ? value : (JSON.stringify(value) ?? '');
+	throw unexpectedAnswerError(node, vendor, { what, text, ...context });
+}
+
+/**
+ * Credentials refused (HTTP 401, or a refused login): the dispatcher fails the execution's
+ * remaining items with this error without sending anything more, so a wrong password costs one
+ * rejected login per execution, not one per item (Maarch Courrier locks accounts).
+ */
+const REJECTED_LOGIN = Symbol.for('n8n-nodes-parapheur.rejectedLogin');
+
+export function markRejectedLogin<T extends object>(error: T): T {
+	Object.defineProperty(error, REJECTED_LOGIN, { value: true, enumerable: false });
+	return error;
+}
+
+export function isRejectedLogin(error: unknown): boolean {
+	return typeof error === 'object' && error !== null && (error as Record<symbol, unknown>)[REJECTED_LOGIN] === true;
 }
 
 /** An answer as a sender hands it to the pipeline. */
@@ -195,8 +268,11 @@ export interface Exchange {
 	 * login refused inside n8n's helper), tried before the generic words. `code` is the
 	 * connection error's code, when there is one.
 	 */
-	describeConnectionFailure?: (error: unknown, code: string | undefined) => ErrorDetails | undefined;
+	describeConnectionFailure?: (error: unknown, code: string | undefined) => ConnectionFailureDetails | undefined;
 }
+
+/** A vendor's words for a request that got no answer; `rejectedLogin` when it is a refused login. */
+export type ConnectionFailureDetails = ErrorDetails & { rejectedLogin?: boolean };
 
 /**
  * Texts that identify a connection failure. n8n wraps the HTTP library's error in a NodeApiError
@@ -423,7 +499,8 @@ export async function exchangeWithRetries(node: INode, exchange: Exchange, send:
 					hints: exchange.hints,
 					secrets,
 				});
-			throw apiError(node, withRetryNote(details, decision), { itemIndex, secrets });
+			const failed = apiError(node, withRetryNote(details, decision), { itemIndex, secrets });
+			throw (details as ConnectionFailureDetails).rejectedLogin ? markRejectedLogin(failed) : failed;
 		}
 		const status = response.statusCode;
 		const decision = decideRetry({ ...retry, attempt, status, retryAfter: header(response.headers, 'retry-after') || undefined });
@@ -506,17 +583,7 @@ export async function apiRequest(ctx: RequestContext, vendor: Vendor, request: A
 	const context = { httpCode: response.statusCode, itemIndex: request.itemIndex, secrets: request.secrets };
 
 	if (response.statusCode >= 200 && response.statusCode < 300) {
-		if (parsed.malformed) {
-			throw apiError(
-				ctx.getNode(),
-				{
-					message: `${vendor.name} sent a response that is not valid JSON (HTTP ${response.statusCode})`,
-					description: `The response began with: ${excerpt(text, 120, request.secrets)}. A proxy or an error page may be answering instead of the API: check the URL in the credential.`,
-				},
-				context,
-			);
-		}
-		return parsed.value;
+		return checkAnswer(ctx.getNode(), vendor, request, response, text, parsed);
 	}
 
 	const vendorError = parsed.malformed ? {} : vendor.readError(parsed.value);
@@ -538,5 +605,74 @@ export async function apiRequest(ctx: RequestContext, vendor: Vendor, request: A
 			.filter(Boolean)
 			.join(' ');
 	}
-	throw apiError(ctx.getNode(), details, context);
+	const error = apiError(ctx.getNode(), details, context);
+	// A 401 is the credentials refused, whatever the call: nothing more is sent this execution.
+	throw response.statusCode === 401 ? markRejectedLogin(error) : error;
+}
+
+/**
+ * A 2xx answer checked against what the call expects (`expect`, `shape`): a body that is not
+ * JSON where JSON is documented (an HTML page from a proxy or a login portal, a truncated body),
+ * an empty one, or JSON of another shape is an error quoting the status and the body's start,
+ * never a success.
+ */
+function checkAnswer(
+	node: INode,
+	vendor: Vendor,
+	request: ApiRequest,
+	response: ApiResponse,
+	text: string,
+	parsed: { value: unknown; malformed: boolean },
+): unknown {
+	const status = response.statusCode;
+	const expect = request.expect ?? (request.method === 'GET' || request.shape ? 'json' : 'empty');
+	if (expect === 'any') return parsed.value;
+	const context = { httpCode: status, itemIndex: request.itemIndex, secrets: request.secrets };
+	const began = `The response began with: ${excerpt(text, 120, request.secrets) || '(empty)'}.`;
+	const check = 'A proxy, a login page or an error page may be answering instead of the API: check the URL in the credential.';
+	const contentType = header(response.headers, 'content-type');
+	const trimmed = text.trim();
+	if (parsed.malformed) {
+		throw apiError(node, { message: `${vendor.name} sent a response that is not valid JSON (HTTP ${status})`, description: `${began} ${check}` }, context);
+	}
+	const htmlType = /html/i.test(contentType);
+	let value = parsed.value;
+	let isJson = false;
+	if (trimmed !== '' && !htmlType) {
+		if (typeof value !== 'string') isJson = true;
+		else {
+			// A bare JSON value the parser left as text (a number, a quoted string).
+			try {
+				value = JSON.parse(trimmed);
+				isJson = true;
+			} catch {
+				isJson = false;
+			}
+		}
+	}
+	if (trimmed === '' && expect === 'empty') return undefined;
+	if (trimmed === '') {
+		throw apiError(
+			node,
+			{ message: `${vendor.name} sent an empty response where its API documents JSON (HTTP ${status})`, description: check },
+			context,
+		);
+	}
+	if (!isJson) {
+		const html = htmlType || /^<(?:!doctype|html|head|body)\b/i.test(trimmed);
+		throw apiError(
+			node,
+			{
+				message: html
+					? `${vendor.name} answered with an HTML page instead of JSON (HTTP ${status})`
+					: `${vendor.name} sent a response that is not JSON (HTTP ${status})`,
+				description: `${began} ${check}`,
+			},
+			context,
+		);
+	}
+	if (request.shape && !request.shape.test(value)) {
+		throw unexpectedAnswerError(node, vendor.name, { what: request.shape.what, status, text, itemIndex: request.itemIndex, secrets: request.secrets });
+	}
+	return expect === 'empty' ? parsed.value : value;
 }

@@ -19,7 +19,7 @@ import { parseContentDisposition, sanitizeFileName } from '../../shared/binary';
 import type { ConnectionError, StreamResponse } from '../../shared/http';
 import { NodeHttpClient, readBounded } from '../../shared/http';
 import type { ApiResponse, RequestSettings, Vendor } from '../../shared/request';
-import { DEFAULT_REQUEST_SETTINGS, describeHttpFailure, exchangeWithRetries } from '../../shared/request';
+import { DEFAULT_REQUEST_SETTINGS, describeHttpFailure, exchangeWithRetries, unexpectedAnswerError } from '../../shared/request';
 import { InputError } from '../../shared/validation';
 import type { FastError, FastSubject } from '../helpers/errors';
 import { describeFastError, readFastError, sniffFastError } from '../helpers/errors';
@@ -276,19 +276,24 @@ export class FastClient {
 	 * Sends a request and returns the text of a successful answer. A FAST error body fails the
 	 * call whatever the HTTP status (FAST sends errors with HTTP 200), unless `recover` accepts it.
 	 */
-	async text(request: FastRequest): Promise<{ text: string; recovered?: { value: unknown } }> {
+	async text(request: FastRequest): Promise<{ text: string; status: number; recovered?: { value: unknown } }> {
 		const response = await this.send(request);
 		const status = response.statusCode;
 		const text = await this.readText(response.body, request.itemIndex);
 		const fastError = sniffFastError(text);
 		if (fastError) {
 			const recovered = request.recover?.(fastError);
-			if (recovered) return { text, recovered };
+			if (recovered) return { text, status, recovered };
 		}
 		if (status < 200 || status >= 300 || fastError) {
 			throw this.failure(request, status, text, response.retryNote);
 		}
-		return { text };
+		return { text, status };
+	}
+
+	/** The error for a successful answer that is not what FAST documents (`what`: what was expected). */
+	unexpectedAnswer(what: string, text: string, status: number, itemIndex?: number): Error {
+		return unexpectedAnswerError(this.node, FAST.name, { what, text, status, itemIndex, secrets: this.secrets });
 	}
 
 	/** A JSON answer (an empty body gives undefined; bare numbers parse as numbers). */

@@ -21,7 +21,7 @@ import type { ICredentialDataDecryptedObject, IDataObject, IHttpRequestMethods }
 
 import type { ErrorDetails } from '../../shared/errors';
 import { secretVariants } from '../../shared/redaction';
-import type { RequestContext, Vendor } from '../../shared/request';
+import type { ApiRequest, ConnectionFailureDetails, RequestContext, Vendor } from '../../shared/request';
 import { apiRequest, errorText, getRequestSettings } from '../../shared/request';
 import { InputError } from '../../shared/validation';
 import type { FlowerDocsSubject } from '../helpers/errors';
@@ -94,6 +94,9 @@ export interface FlowerDocsRequest {
 	qs?: IDataObject;
 	itemIndex?: number;
 	subject?: FlowerDocsSubject;
+	/** What the answer must be (see ApiRequest). */
+	expect?: ApiRequest['expect'];
+	shape?: ApiRequest['shape'];
 }
 
 const UNAUTHORIZED = Symbol('unauthorized');
@@ -105,14 +108,17 @@ const UNAUTHORIZED = Symbol('unauthorized');
  * message and description as they are. A login that could not connect at all is left to the
  * pipeline's wording of connection failures.
  */
-function describeLoginError(error: unknown, code: string | undefined): ErrorDetails | undefined {
+function describeLoginError(error: unknown, code: string | undefined): ConnectionFailureDetails | undefined {
 	const text = errorText(error);
 	if (/^Could not reach FlowerDocs to log in/.test(text) && code) return undefined;
-	if (!/^(?:FlowerDocs refused the login|No FlowerDocs login service|FlowerDocs login failed|Could not reach FlowerDocs to log in|The proxy |FlowerDocs could not be reached through the proxy)/.test(text)) {
+	if (!/^(?:FlowerDocs refused the login|FlowerDocs answered the login|No FlowerDocs login service|FlowerDocs login failed|Could not reach FlowerDocs to log in|The proxy |FlowerDocs could not be reached through the proxy)/.test(text)) {
 		return undefined;
 	}
+	// A refused login: the dispatcher sends nothing more this execution (see markRejectedLogin).
+	const rejectedLogin = /^FlowerDocs refused the login .*\(HTTP 401\)/.test(text);
 	const [first, ...rest] = text.split(/(?<=\)[^.]*\.) (?=Check)/);
-	return rest.length > 0 ? { message: first.replace(/\.$/, ''), description: rest.join(' ') } : { message: first };
+	const details: ErrorDetails = rest.length > 0 ? { message: first.replace(/\.$/, ''), description: rest.join(' ') } : { message: first };
+	return { ...details, rejectedLogin };
 }
 
 /** `path` starts with `/rest/...`, without trailing slash. */
@@ -120,7 +126,7 @@ export async function flowerDocsApiRequest(
 	ctx: RequestContext,
 	method: IHttpRequestMethods,
 	path: string,
-	{ body, qs, itemIndex, subject = {} }: FlowerDocsRequest = {},
+	{ body, qs, itemIndex, subject = {}, expect, shape }: FlowerDocsRequest = {},
 ): Promise<unknown> {
 	let renewed = false;
 	// At most two tries: the second one only after a 401 and a new login.
@@ -143,6 +149,8 @@ export async function flowerDocsApiRequest(
 			recover: (failure) => (failure.status === 401 && attempt === 0 ? { value: UNAUTHORIZED } : undefined),
 			describeError: (failure) => describeFlowerDocsError(failure, { users: path.startsWith('/rest/users'), ...subject }),
 			describeConnectionFailure: describeLoginError,
+			expect,
+			shape,
 		});
 		if (result !== UNAUTHORIZED) return result;
 	}

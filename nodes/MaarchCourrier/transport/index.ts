@@ -66,13 +66,16 @@ export interface MaarchRequest {
 	/** What the request is about, for error messages. */
 	subject?: MaarchSubject;
 	recover?: ApiRequest['recover'];
+	/** What the answer must be (see ApiRequest). */
+	expect?: ApiRequest['expect'];
+	shape?: ApiRequest['shape'];
 }
 
 export async function maarchApiRequest(
 	ctx: RequestContext,
 	method: IHttpRequestMethods,
 	path: string,
-	{ body, qs, itemIndex, subject = {}, recover }: MaarchRequest = {},
+	{ body, qs, itemIndex, subject = {}, recover, expect, shape }: MaarchRequest = {},
 ): Promise<unknown> {
 	const credentials = await maarchCredentials(ctx);
 	return await apiRequest(ctx, MAARCH, {
@@ -85,6 +88,8 @@ export async function maarchApiRequest(
 		skipSslCertificateValidation: credentials.ignoreSslIssues === true,
 		secrets: secretVariants([credentials.password], credentials.login),
 		recover,
+		expect,
+		shape,
 		describeError: (failure) => describeMaarchError(failure, subject, credentials.login),
 	});
 }

@@ -7,7 +7,7 @@ import type FormData from 'form-data';
 import type { IDataObject, IHttpRequestMethods } from 'n8n-workflow';
 
 import { secretVariants } from '../../shared/redaction';
-import type { RequestContext, Vendor } from '../../shared/request';
+import type { ApiRequest, RequestContext, Vendor } from '../../shared/request';
 import { apiRequest, getRequestSettings } from '../../shared/request';
 import { InputError } from '../../shared/validation';
 import type { NamirialSubject } from '../helpers/errors';
@@ -69,6 +69,9 @@ export interface NamirialRequest {
 	multipart?: FormData;
 	itemIndex?: number;
 	subject?: NamirialSubject;
+	/** What the answer must be (see ApiRequest). */
+	expect?: ApiRequest['expect'];
+	shape?: ApiRequest['shape'];
 }
 
 /** `path` is relative to `/contract/management/users` ('' for the list itself). */
@@ -76,7 +79,7 @@ export async function namirialApiRequest(
 	ctx: RequestContext,
 	method: IHttpRequestMethods,
 	path: string,
-	{ body, qs, multipart, itemIndex, subject = {} }: NamirialRequest = {},
+	{ body, qs, multipart, itemIndex, subject = {}, expect, shape }: NamirialRequest = {},
 ): Promise<unknown> {
 	const credentials = await namirialCredentials(ctx);
 	return await apiRequest(ctx, NAMIRIAL, {
@@ -85,6 +88,8 @@ export async function namirialApiRequest(
 		body,
 		qs,
 		multipart,
+		expect,
+		shape,
 		itemIndex,
 		settings: getRequestSettings(ctx, itemIndex ?? 0),
 		secrets: secretVariants([credentials.password], credentials.email),

@@ -30,21 +30,27 @@ export const REMAINING_KINDS: Record<RemainingKind, { segment: string; label: st
 /** XML larger than this is stored as a file but not parsed into the item's JSON. */
 const MAX_PARSED_XML = 16 * 1024 * 1024;
 
-/** The ids of a remaining list as strings (FAST sends numbers; long ids keep their digits). */
-export function readRemainingIds(text: string): string[] {
+/**
+ * The ids of a remaining list as strings (FAST sends numbers; long ids keep their digits), or
+ * undefined when the text is not the documented JSON array of ids (an HTML page, a truncated
+ * body, an object): never ids made up from whatever digits the text holds.
+ */
+export function readRemainingIds(text: string): string[] | undefined {
 	const trimmed = text.trim();
-	if (!trimmed) return [];
+	if (!/^\[\s*(?:"?\d{1,19}"?\s*(?:,\s*"?\d{1,19}"?\s*)*)?\]$/.test(trimmed)) return undefined;
 	return [...trimmed.matchAll(/\d{1,19}/g)].map((match) => match[0]);
 }
 
 export async function listRemainingIds(client: FastClient, kind: RemainingKind, siren: string, itemIndex?: number): Promise<string[]> {
-	const { text } = await client.text({
+	const { text, status } = await client.text({
 		method: 'GET',
 		path: `/documents/v2/${siren}/${REMAINING_KINDS[kind].segment}/remaining`,
 		itemIndex,
 		subject: { siren, action: `list the remaining ${REMAINING_KINDS[kind].label}s` },
 	});
-	return readRemainingIds(text);
+	const ids = readRemainingIds(text);
+	if (!ids) throw client.unexpectedAnswer('a JSON list of document IDs, e.g. [320073963, 320073961]', text, status, itemIndex);
+	return ids;
 }
 
 /** Downloads one file of a list as binary data, with its XML parsed when it is not huge. */

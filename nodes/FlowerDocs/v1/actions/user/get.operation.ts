@@ -1,7 +1,9 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
-import { updateDisplayOptions } from 'n8n-workflow';
+import { NodeApiError, updateDisplayOptions } from 'n8n-workflow';
 
 import { InputError, splitList } from '../../../../shared/validation';
+import type { Shape } from '../../../../shared/request';
+import { isObject } from '../../../../shared/request';
 import { flowerDocsApiRequest } from '../../../transport';
 import { checkUserId, outputUser } from './common';
 
@@ -47,8 +49,26 @@ export async function getUsers(
 		qs: { resolveAuthorities },
 		itemIndex,
 		subject: { userId: ids.join(', ') },
+		shape: USERS_ANSWER,
 	});
 	// One element may come back bare on some versions: accept both shapes.
-	const users = Array.isArray(response) ? response : response && typeof response === 'object' ? [response] : [];
-	return users as IDataObject[];
+	const users = (Array.isArray(response) ? response : [response]) as IDataObject[];
+	// Every id asked for must come back: a user left out is an error, never a missing item.
+	const returned = new Set(users.map((user) => String(user.id)));
+	const missing = ids.filter((id) => !returned.has(id));
+	if (missing.length > 0) {
+		const names = missing.map((id) => `'${id}'`).join(', ');
+		throw new NodeApiError(ctx.getNode(), { message: `FlowerDocs did not return the user${missing.length > 1 ? 's' : ''} ${names}` }, {
+			message: `FlowerDocs did not return the user${missing.length > 1 ? 's' : ''} ${names}: ${missing.length > 1 ? 'they do' : 'it does'} not exist or cannot be seen by the credential's account`,
+			description: 'Check the user IDs (they are case-sensitive) and the scope in the credential.',
+			itemIndex,
+		});
+	}
+	return users;
 }
+
+/** What GET /rest/users/{ids} documents: a list of users (or, on some versions, one user), each with its id. */
+const USERS_ANSWER: Shape = {
+	what: 'a list of users, each with its id',
+	test: (value) => (Array.isArray(value) ? value : [value]).every((user) => isObject(user) && typeof user.id === 'string'),
+};
