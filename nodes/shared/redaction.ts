@@ -9,22 +9,58 @@ export const REDACTED = '[redacted]';
 const MIN_SECRET_LENGTH = 4;
 
 /**
- * The strings to hide for a set of secret values: each value itself, its URL-encoded and
- * JSON-escaped forms, and the HTTP Basic token it is part of when a login is given.
+ * The strings to hide for a set of secret values: each value itself; the forms a server echoing
+ * it may give it: URL-encoded (path or query, and form encoding), JSON-escaped (also as PHP
+ * writes it: `\/` and `\uXXXX`), HTML-escaped and base64 (standard and URL-safe); the pieces
+ * of its base64 that any longer base64 text holding it contains (a whole request body echoed in
+ * base64); the same for its JSON-escaped form (a JSON login body echoed URL-encoded or in
+ * base64); and the HTTP Basic token it is part of when a login is given.
  */
 export function secretVariants(secrets: Array<string | undefined>, login?: string): string[] {
 	const variants = new Set<string>();
 	for (const secret of secrets) {
 		if (typeof secret !== 'string' || secret.length < MIN_SECRET_LENGTH) continue;
-		variants.add(secret);
-		variants.add(encodeURIComponent(secret));
-		variants.add(JSON.stringify(secret).slice(1, -1));
+		const json = JSON.stringify(secret).slice(1, -1);
+		// The secret as sent, and as it stands inside a JSON body (a login body echoed whole).
+		for (const text of new Set([secret, json])) {
+			variants.add(text);
+			variants.add(encodeURIComponent(text));
+			variants.add(new URLSearchParams({ s: text }).toString().slice(2));
+			const bytes = Buffer.from(text, 'utf8');
+			variants.add(bytes.toString('base64'));
+			variants.add(bytes.toString('base64url'));
+			for (const core of embeddedBase64(bytes)) variants.add(core);
+		}
+		variants.add(json.replace(/\//g, '\\/'));
+		variants.add(json.replace(/[\u007f-\uffff]/g, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`).replace(/\//g, '\\/'));
+		variants.add(secret.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;'));
 		if (login !== undefined) {
 			variants.add(Buffer.from(`${login}:${secret}`, 'utf8').toString('base64'));
 		}
 	}
 	// Longest first, so that a secret containing another is replaced whole.
 	return [...variants].filter((v) => v.length >= MIN_SECRET_LENGTH).sort((a, b) => b.length - a.length);
+}
+
+/** Secrets shorter than this (in bytes) have no base64 piece long enough to be told from chance. */
+const MIN_EMBEDDED_BYTES = 8;
+
+/**
+ * The base64 characters that encode only the secret's own bytes, for each of the three places the
+ * secret can start in a longer text (its offset modulo 3): whatever surrounds it, a base64 text
+ * holding the secret holds one of these.
+ */
+function embeddedBase64(bytes: Buffer): string[] {
+	if (bytes.length < MIN_EMBEDDED_BYTES) return [];
+	const cores: string[] = [];
+	for (let offset = 0; offset < 3; offset++) {
+		// Start at the first whole 3-byte group of the secret, end at its last whole group.
+		const start = (3 - offset) % 3;
+		const end = start + Math.floor((bytes.length - start) / 3) * 3;
+		const core = bytes.subarray(start, end).toString('base64');
+		if (core.length >= MIN_SECRET_LENGTH * 2) cores.push(core, core.replace(/\+/g, '-').replace(/\//g, '_'));
+	}
+	return cores;
 }
 
 export function redact(text: string, secrets: readonly string[]): string {

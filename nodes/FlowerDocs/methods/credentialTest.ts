@@ -59,7 +59,8 @@ export const credentialTest = {
 				return failed(describeLoginFailure(login.status, parseJson(login.text), credentials, loginUrl));
 			}
 			const token = value;
-			secrets.push(...secretVariants([token]));
+			// Rebuilt rather than appended: the longest form must still be replaced first.
+			secrets.splice(0, secrets.length, ...secretVariants([credentials.password, token]));
 
 			const searchUrl = `${base}/rest/users/search?name=${encodeURIComponent(user)}`;
 			const search = await sendOrDescribe({ method: 'GET', url: searchUrl, headers: { token }, rejectUnauthorized }, wording);

@@ -8,7 +8,8 @@
  * trailing slashes are rejected (404); updates are cancel-and-replace; not-found is HTTP 500 with
  * F00206 (get, delete), F00012 (update) or T01002 (password); F00903 for an existing id. With
  * `userManagement: false`, `/rest/users...` answers 405 (directory-backed instances); a user
- * without the ADMIN profile gets 403 there (T00403). Fault injection and the request log come
+ * without the ADMIN profile gets 403 there (T00403). `echoLoginBodyOn401` makes a refused login
+ * quote its body (a server that leaks the password). Fault injection and the request log come
  * from the shared EmulatorServer.
  */
 import { createHmac, randomBytes } from 'node:crypto';
@@ -77,6 +78,12 @@ export class FlowerDocsEmulator extends VendorEmulator {
 
 	/** Requests served with a valid token. */
 	private authenticatedRequests = 0;
+
+	/**
+	 * A careless server: a refused login's 401 quotes the login body it received (true: as sent; a
+	 * function: in the form it returns, e.g. URL-encoded or base64).
+	 */
+	echoLoginBodyOn401: boolean | ((body: string) => string) = false;
 
 	/** The next this many requests to the user service are answered 401, whatever their token. */
 	refuseNextTokens = 0;
@@ -232,7 +239,9 @@ export class FlowerDocsEmulator extends VendorEmulator {
 			const { user, password, scope } = asObject(req.body);
 			const account = typeof user === 'string' ? this.users.get(user) : undefined;
 			if (!account || account.password !== password || typeof password !== 'string') {
-				return fdError('F00100', 'Authentication failed: bad credentials', 401);
+				const raw = req.rawBody.toString('utf8');
+				const echo = this.echoLoginBodyOn401 === true ? raw : this.echoLoginBodyOn401 ? this.echoLoginBodyOn401(raw) : undefined;
+				return fdError('F00100', `Authentication failed: bad credentials${echo === undefined ? '' : ` for ${echo}`}`, 401);
 			}
 			if (typeof scope !== 'string' || !(account.scopes ?? [FLOWERDOCS_SCOPE]).includes(scope)) {
 				return fdError('F00101', `Authentication failed: user ${account.id} has no access to scope ${String(scope)}`, 401);

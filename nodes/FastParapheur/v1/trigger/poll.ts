@@ -2,6 +2,7 @@
 import type { IDataObject, INodeExecutionData, IPollFunctions } from 'n8n-workflow';
 
 import { toNodeError } from '../../../shared/execute';
+import { redactDeep } from '../../../shared/redaction';
 import { InputError } from '../../../shared/validation';
 import { resolveSiren } from '../actions/common';
 import type { FastClient } from '../../transport';
@@ -29,7 +30,7 @@ export async function pollTrigger(this: IPollFunctions, nowMs: number): Promise<
 			const items = manual
 				? await latestDocumentStates(node, client, watch, nowMs)
 				: await pollDocumentStates(node, client, this.getWorkflowStaticData('node'), watch, nowMs);
-			return items.length > 0 ? [items.map((json) => ({ json }))] : null;
+			return items.length > 0 ? [items.map((json) => ({ json: redactDeep(json, client!.secrets) }))] : null;
 		}
 
 		const kind = LIST_EVENTS[event];
@@ -43,7 +44,8 @@ export async function pollTrigger(this: IPollFunctions, nowMs: number): Promise<
 		const items = manual
 			? await listedNow(client, watch)
 			: await pollRemainingList(node, this, client, this.getWorkflowStaticData('node'), watch, nowMs);
-		return items.length > 0 ? [items] : null;
+		// Redacted like the action nodes' outputs (nodes/shared/execute.ts).
+		return items.length > 0 ? [items.map((item) => ({ ...item, json: redactDeep(item.json, client!.secrets) }))] : null;
 	} catch (error) {
 		throw toNodeError(this, error, undefined, client?.secrets ?? []);
 	} finally {
