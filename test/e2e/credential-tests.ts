@@ -183,7 +183,7 @@ function cases(emulators: Emulators): CredentialCase[] {
 			name: 'missing right (SIREN, code 100)',
 			data: { siren: FOREIGN_SIREN },
 			status: 'Error',
-			message: new RegExp(`^The certificate's account is not allowed to work in SIREN ${FOREIGN_SIREN} \\(code 100\\)\\. Check the SIREN`),
+			message: new RegExp(`^The certificate's account is not allowed to work in SIREN ${FOREIGN_SIREN}, or FAST Parapheur does not know the certificate's account at all \\(code 100\\)\\. Check the SIREN`),
 			requests: 1,
 		},
 		{

@@ -46,7 +46,7 @@ describe('FAST Parapheur credential test', () => {
 
 	it('says the PEM passphrase is wrong, or missing', async () => {
 		const pem = { certificateFormat: 'pem', certificate: fast.emulator.pki.clientCert, privateKey: fast.emulator.pki.clientKeyEncrypted };
-		expect((await test({ ...pem, privateKeyPassphrase: 'wrong' })).message).toMatch(/^The private key passphrase is wrong/);
+		expect((await test({ ...pem, privateKeyPassphrase: 'not-the-passphrase' })).message).toMatch(/^The private key passphrase is wrong/);
 		expect((await test({ ...pem, privateKeyPassphrase: '' })).message).toMatch(/^The private key is encrypted but the credential has no passphrase/);
 	});
 

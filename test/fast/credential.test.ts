@@ -26,7 +26,7 @@ describe('FAST Parapheur credential test: rights and address', () => {
 	it('a default SIREN the account may not use (error 100) is named', async () => {
 		const result = await test({ siren: FOREIGN_SIREN });
 		expect(result.status).toBe('Error');
-		expect(result.message).toMatch(/^The certificate's account is not allowed to work in SIREN 216901231 \(code 100\)\. Check the SIREN/);
+		expect(result.message).toMatch(/^The certificate's account is not allowed to work in SIREN 216901231, or FAST Parapheur does not know the certificate's account at all \(code 100\)\. Check the SIREN/);
 	});
 
 	it('an address without the API (404) says where the node looks', async () => {

@@ -393,7 +393,7 @@ describe('metadata', () => {
 
 describe('FAST error codes in words', () => {
 	it.each([
-		[100, 'Unauthorized', /^The certificate's account is not allowed to work in SIREN 213501232 \(code 100\)$/],
+		[100, 'Unauthorized', /^The certificate's account is not allowed to work in SIREN 213501232, or FAST Parapheur does not know the certificate's account at all \(code 100\)$/],
 		[102, 'No refusal comment', /^FAST Parapheur has no refusal comment for document 320073900 \(code 102\)$/],
 		[111, 'Subscriber not found', /^SIREN 213501232 is not a FAST Parapheur subscriber \(code 111\)$/],
 		[117, 'Invalid circuit type', /^FAST Parapheur refused the circuit type \(code 117\)$/],

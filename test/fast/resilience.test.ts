@@ -18,7 +18,7 @@ describe('FAST errors whatever the HTTP status', () => {
 	it('an error JSON in a 200 answer fails the item with its meaning', async () => {
 		fast.emulator.errorIn200(100, 'Unauthorized', "Vous n'êtes pas autorisé");
 		const run = await fast.run(status);
-		expect(run.error?.message).toBe("The certificate's account is not allowed to work in this SIREN (code 100)");
+		expect(run.error?.message).toBe("The certificate's account is not allowed to work in this SIREN, or FAST Parapheur does not know the certificate's account at all (code 100)");
 		expect(run.error?.description).toMatch(/FAST said: Vous n'êtes pas autorisé — Unauthorized/);
 	});
 

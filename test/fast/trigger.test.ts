@@ -319,7 +319,7 @@ describe('newAcknowledgement, newPesRetour, newChorus', () => {
 		await poll(0);
 		const saved = staticData();
 		fast.emulator.errorIn200(100, 'Unauthorized', "Votre utilisateur n'est pas autorisé à déposer dans ce siren.");
-		await expect(poll(1)).rejects.toThrow(`The certificate's account is not allowed to work in SIREN ${SAMPLE_SIREN} (code 100)`);
+		await expect(poll(1)).rejects.toThrow(`The certificate's account is not allowed to work in SIREN ${SAMPLE_SIREN}, or FAST Parapheur does not know the certificate's account at all (code 100)`);
 		expect(staticData()).toEqual(saved);
 	});
 

@@ -4,6 +4,7 @@
  * notes), so every body is read with `readFastError` whatever its status. Pure functions.
  */
 import type { ErrorDetails } from '../../shared/errors';
+import { isValidSiren } from '../../shared/validation';
 
 export interface FastError {
 	errorCode?: number;
@@ -97,17 +98,23 @@ export function describeFastError(error: FastError, subject: FastSubject = {}): 
 	}
 	switch (code) {
 		case 100:
+			// FAST gives 100 both for an account not allowed in the SIREN and for a certificate whose
+			// account it does not know at all: the message names both.
 			return withCode(
-				`The certificate's account is not allowed to work in ${siren}`,
-				'Check the SIREN (the node or the credential default), or ask Docaposte to give the account access to it.',
+				`The certificate's account is not allowed to work in ${siren}, or FAST Parapheur does not know the certificate's account at all`,
+				'Check the SIREN (the node or the credential default) and ask Docaposte to give the account access to it; if no SIREN works, ask Docaposte to link the certificate to a FAST account.',
 			);
 		case 102:
 			return withCode(`FAST Parapheur has no refusal comment for document ${subject.documentId ?? ''}`.trim());
-		case 111:
+		case 111: {
+			const badCheckDigit = subject.siren !== undefined && /^[0-9]{9}$/.test(subject.siren) && !isValidSiren(subject.siren);
 			return withCode(
-				`${siren.charAt(0).toUpperCase()}${siren.slice(1)} is not a FAST Parapheur subscriber`,
-				'Check the SIREN: it is the 9-digit number of your FAST subscription.',
+				`${siren.charAt(0).toUpperCase()}${siren.slice(1)} is not a FAST Parapheur subscriber${badCheckDigit ? ', and its check digit is wrong' : ''}`,
+				badCheckDigit
+					? 'Check the SIREN for a mistyped digit: its last digit does not match the others (Luhn check). It is the 9-digit number of your FAST subscription.'
+					: 'Check the SIREN: it is the 9-digit number of your FAST subscription.',
 			);
+		}
 		case 117:
 			return withCode(
 				'FAST Parapheur refused the circuit type',

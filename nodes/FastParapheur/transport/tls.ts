@@ -31,7 +31,7 @@ export interface FastCredentials {
 
 export interface ClientTls {
 	options: SecureContextOptions & { rejectUnauthorized: boolean };
-	/** Expiry of the client certificate when it can be read (PEM), for messages. */
+	/** Expiry of the client certificate (PEM, or read from the PKCS#12), for messages. */
 	notAfter?: Date;
 	/** The e-mail in the certificate's subject, when there is one (PEM). */
 	subjectEmail?: string;
@@ -101,6 +101,23 @@ export function describeCertificateMaterialError(error: Error, format: 'pkcs12' 
 	);
 }
 
+function subjectEmailOf(certificate: X509Certificate): string | undefined {
+	return /(?:emailAddress|E)=([^\s,\n/]+@[^\s,\n/]+)/i.exec(certificate.subject)?.[1];
+}
+
+const day = (date: Date) => date.toISOString().slice(0, 10);
+
+/** An expired client certificate is refused before anything is sent. */
+function checkValidity(certificate: X509Certificate, now: Date): void {
+	const notAfter = new Date(certificate.validTo);
+	if (Number.isFinite(notAfter.getTime()) && notAfter.getTime() < now.getTime()) {
+		throw new InputError(
+			`The client certificate expired on ${day(notAfter)}`,
+			'Ask Docaposte for a new certificate and put it in the FAST Parapheur credential.',
+		);
+	}
+}
+
 /**
  * Builds and checks the TLS options of the credential. Throws an InputError with a plain message
  * for a wrong password, a key that does not match, unreadable material or an expired
@@ -119,6 +136,20 @@ export function buildClientTls(credentials: FastCredentials, now = new Date()): 
 		}
 		options.pfx = decodeBase64File(pfxText);
 		options.passphrase = String(credentials.pfxPassword ?? '');
+		// Node's crypto cannot read a PKCS#12 file, but a secure context made from it hands back
+		// the client certificate it loaded (DER), whose dates are then checked as for PEM.
+		let leaf: X509Certificate | undefined;
+		try {
+			const der = (createSecureContext(options).context as { getCertificate?: () => Buffer | null }).getCertificate?.();
+			leaf = der ? new X509Certificate(der) : undefined;
+		} catch (error) {
+			throw describeCertificateMaterialError(error as Error, 'pkcs12');
+		}
+		if (leaf) {
+			// Its subject e-mail is not taken as the depositor's: the PEM format alone does that.
+			notAfter = new Date(leaf.validTo);
+			checkValidity(leaf, now);
+		}
 	} else {
 		const certificate = String(credentials.certificate ?? '');
 		const key = String(credentials.privateKey ?? '');
@@ -151,19 +182,15 @@ export function buildClientTls(credentials: FastCredentials, now = new Date()): 
 		options.cert = certificates.join('\n');
 		options.key = keys[0];
 		if (passphrase) options.passphrase = passphrase;
+		let leaf: X509Certificate;
 		try {
-			const leaf = new X509Certificate(certificates[0]);
-			notAfter = new Date(leaf.validTo);
-			subjectEmail = /(?:emailAddress|E)=([^\s,\n/]+@[^\s,\n/]+)/i.exec(leaf.subject)?.[1];
+			leaf = new X509Certificate(certificates[0]);
 		} catch (error) {
 			throw describeCertificateMaterialError(error as Error, 'pem');
 		}
-		if (notAfter && notAfter.getTime() < now.getTime()) {
-			throw new InputError(
-				`The client certificate expired on ${notAfter.toISOString().slice(0, 10)}`,
-				'Ask Docaposte for a new certificate and put it in the FAST Parapheur credential.',
-			);
-		}
+		notAfter = new Date(leaf.validTo);
+		subjectEmail = subjectEmailOf(leaf);
+		checkValidity(leaf, now);
 	}
 
 	const extraCa = pemBlocks(String(credentials.caCertificates ?? ''), /CERTIFICATE/);

@@ -75,6 +75,8 @@
  *   errorIn200(errorCode, developerMessage, userFriendlyMessage?, count = 1)  next request(s)
  *        answer HTTP 200 with a FAST error JSON.
  *   errorsWithHttpStatus, autoAdvanceMs, now: mutable fields.
+ *   knownAccounts?: string[]       undefined (default): FAST knows every certificate account. A list:
+ *                                  any other account gets HTTP 401 + error 100 on every call.
  * Also exported: FAST_API_PREFIX, FAST_ERRORS (codes and messages), FAST_CIRCUIT_TYPES,
  *   DEPOSITOR_EMAIL, getTestPki, syntheticContent(size): Readable, syntheticSha256(size): string,
  *   minimalPdf(lines): Buffer, and the types. ./sample.ts exports FAST_SAMPLE, SAMPLE_SIREN
@@ -593,6 +595,13 @@ export class FastEmulator extends VendorEmulator {
 
 	errorsWithHttpStatus: boolean;
 
+	/**
+	 * The certificate accounts (e-mails) FAST knows; undefined: every account. A certificate
+	 * whose account is not in the list gets HTTP 401 with error 100 on every call, as FAST
+	 * answers a certificate linked to no account.
+	 */
+	knownAccounts?: string[];
+
 	autoAdvanceMs?: number;
 
 	now: () => number;
@@ -951,6 +960,9 @@ export class FastEmulator extends VendorEmulator {
 				'403 Forbidden',
 				`<h1>Forbidden</h1><p>You don't have permission to access this resource.</p><p>Reason: SSL client certificate verification failed (${escapeHtml(request.tls.authorizationError ?? 'no certificate')}).</p>`,
 			);
+		}
+		if (this.knownAccounts && !this.knownAccounts.some((email) => lenient(email) === lenient(this.account(request)))) {
+			return this.errorResponse(this.fail(FAST_ERRORS.unauthorized), 401);
 		}
 		return undefined;
 	}

@@ -4,7 +4,7 @@
  * committed: every run makes new keys. EC P-256 keys keep generation well under a second.
  *
  * - "FAST Test CA" signs the server certificate (CN=127.0.0.1, SAN IP:127.0.0.1 + DNS:localhost),
- *   the depositor's client certificate and an expired client certificate.
+ *   the depositor's client certificate and an expired client certificate (PEM and PKCS#12).
  * - "Other Test CA" signs a client certificate that the emulator must refuse.
  * The client certificates name the depositor account: CN "n8n depositor", emailAddress
  * DEPOSITOR_EMAIL (also in subjectAltName), which is how the emulator knows who deposits.
@@ -45,6 +45,8 @@ export interface TestPki {
 	/** Issued by the test CA, valid 2020-01-01 .. 2021-01-01 only. */
 	expiredClientCert: string;
 	expiredClientKey: string;
+	/** PKCS#12 of the expired client certificate, with `clientPfxPassword`. */
+	expiredClientPfxBase64: string;
 	/** Absolute paths of the files, for scripts that take paths. */
 	files: {
 		caCert: string;
@@ -61,6 +63,7 @@ export interface TestPki {
 		otherCaClientPfx: string;
 		expiredClientCert: string;
 		expiredClientKey: string;
+		expiredClientPfx: string;
 	};
 }
 
@@ -214,6 +217,7 @@ function generate(): TestPki {
 	openssl('ca', '-batch', '-config', config, '-cert', path('ca.pem'), '-keyfile', path('ca.key'),
 		'-in', path('expired-client.csr'), '-out', path('expired-client.pem'), '-notext',
 		'-startdate', '20200101000000Z', '-enddate', '20210101000000Z', '-extensions', 'v3_client');
+	pfx('expired-client', 'ca');
 
 	const read = (name: string) => readFileSync(path(name), 'utf8');
 	const files = {
@@ -231,6 +235,7 @@ function generate(): TestPki {
 		otherCaClientPfx: path('other-client.p12'),
 		expiredClientCert: path('expired-client.pem'),
 		expiredClientKey: path('expired-client.key'),
+		expiredClientPfx: path('expired-client.p12'),
 	};
 	return {
 		dir,
@@ -250,6 +255,7 @@ function generate(): TestPki {
 		otherCaClientPfxBase64: readFileSync(files.otherCaClientPfx).toString('base64'),
 		expiredClientCert: read('expired-client.pem'),
 		expiredClientKey: read('expired-client.key'),
+		expiredClientPfxBase64: readFileSync(files.expiredClientPfx).toString('base64'),
 		files,
 	};
 }
