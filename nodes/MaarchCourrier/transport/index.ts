@@ -11,6 +11,7 @@ import { apiRequest, getRequestSettings } from '../../shared/request';
 import { InputError } from '../../shared/validation';
 import type { MaarchSubject } from '../helpers/errors';
 import { describeMaarchError, readMaarchError } from '../helpers/errors';
+import { pathSegment } from '../../shared/path';
 
 export const MAARCH_CREDENTIAL = 'maarchCourrierApi';
 
@@ -46,7 +47,7 @@ export function maarchRestUrl(instanceUrl: string): string {
 
 /** The address of a user's page in Maarch Courrier's administration. */
 export function maarchUserUrl(instanceUrl: string, id: number | string): string {
-	return `${maarchRestUrl(instanceUrl).replace(/\/rest$/, '')}/dist/index.html#/administration/users/${id}`;
+	return `${maarchRestUrl(instanceUrl).replace(/\/rest$/, '')}/dist/index.html#/administration/users/${pathSegment(id, 'User')}`;
 }
 
 export async function maarchCredentials(ctx: RequestContext): Promise<MaarchCredentials> {

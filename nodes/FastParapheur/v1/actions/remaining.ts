@@ -16,6 +16,7 @@ import { parseXml } from '../../../shared/xml';
 import type { FastClient } from '../../transport';
 import type { FastOperation } from './common';
 import { documentIdProperty, getDocumentId, getSiren, outputBinaryProperty, sirenProperty } from './common';
+import { pathSegment } from '../../../shared/path';
 
 export type RemainingKind = 'acknowledgement' | 'pesRetour' | 'chorus';
 
@@ -44,7 +45,7 @@ export function readRemainingIds(text: string): string[] | undefined {
 export async function listRemainingIds(client: FastClient, kind: RemainingKind, siren: string, itemIndex?: number): Promise<string[]> {
 	const { text, status } = await client.text({
 		method: 'GET',
-		path: `/documents/v2/${siren}/${REMAINING_KINDS[kind].segment}/remaining`,
+		path: `/documents/v2/${pathSegment(siren, 'SIREN')}/${REMAINING_KINDS[kind].segment}/remaining`,
 		itemIndex,
 		subject: { siren, action: `list the remaining ${REMAINING_KINDS[kind].label}s` },
 	});
@@ -65,7 +66,7 @@ export async function downloadRemainingFile(
 	const { segment, label, filePrefix } = REMAINING_KINDS[kind];
 	const download = await client.download({
 		method: 'GET',
-		path: `/documents/v2/${documentId}/${segment}/download`,
+		path: `/documents/v2/${pathSegment(documentId, 'Document ID')}/${segment}/download`,
 		itemIndex,
 		subject: { documentId, action: `download the ${label}` },
 	});

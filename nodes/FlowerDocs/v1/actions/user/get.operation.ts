@@ -6,6 +6,7 @@ import type { Shape } from '../../../../shared/request';
 import { isObject } from '../../../../shared/request';
 import { flowerDocsApiRequest } from '../../../transport';
 import { checkUserId, outputUser } from './common';
+import { pathSegment } from '../../../../shared/path';
 
 const properties: INodeProperties[] = [
 	{
@@ -45,7 +46,7 @@ export async function getUsers(
 	resolveAuthorities: boolean,
 	itemIndex: number,
 ): Promise<IDataObject[]> {
-	const response = await flowerDocsApiRequest(ctx, 'GET', `/rest/users/${ids.map(encodeURIComponent).join(',')}`, {
+	const response = await flowerDocsApiRequest(ctx, 'GET', `/rest/users/${ids.map((id) => pathSegment(id, 'User IDs')).join(',')}`, {
 		qs: { resolveAuthorities },
 		itemIndex,
 		subject: { userId: ids.join(', ') },
