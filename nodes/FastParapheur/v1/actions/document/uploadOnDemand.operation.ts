@@ -3,8 +3,10 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import { updateDisplayOptions } from 'n8n-workflow';
 
 import { apiError } from '../../../../shared/errors';
+import type { FileFormat } from '../../../../shared/files';
 import { appendFile, fileSourceProperties, inputFile } from '../../../../shared/files';
 import { checkEmailList, InputError } from '../../../../shared/validation';
+import type { CircuitType } from '../../../helpers/circuit';
 import { CIRCUIT_TYPE_OPTIONS, STEP_TYPE_OPTIONS, checkSignerCountMatches, otpStepCount, validateCircuit, withOtpMembers } from '../../../helpers/circuit';
 import type { FastClient } from '../../../transport';
 import { annexesOption, commentOption, getSiren, optionalText, recipientsOption, sirenProperty } from '../common';
@@ -93,6 +95,18 @@ const properties: INodeProperties[] = [
 
 export const description = updateDisplayOptions({ show: { resource: ['document'], operation: ['uploadOnDemand'] } }, properties);
 
+/**
+ * The format a circuit type signs, checked on the file's first bytes before the upload: PAdES
+ * (BUREAUTIQUE_PDF) signs inside a PDF, and a PES (the Hélios types) is an XML file. A detached
+ * XAdES signature (BUREAUTIQUE_XML) is a separate file and can sign any content, so that type
+ * implies no format here: FAST's circuit settings decide which files it takes.
+ */
+export const CIRCUIT_TYPE_FORMATS: Partial<Record<CircuitType, FileFormat>> = {
+	BUREAUTIQUE_PDF: 'pdf',
+	HELIOS_AVEC_TELETRANSMISSION: 'xml',
+	HELIOS_SANS_TELETRANSMISSION: 'xml',
+};
+
 export async function execute(this: IExecuteFunctions, itemIndex: number, client: FastClient): Promise<IDataObject> {
 	const siren = getSiren(this, itemIndex, client);
 	const stepRows = ((this.getNodeParameter('steps', itemIndex, {}) as IDataObject).step ?? []) as IDataObject[];
@@ -116,7 +130,11 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, client
 	const cc = checkEmailList(options.cc, 'CC', { max: 255 });
 	const agents = checkEmailList(options.agents, 'Agents', { max: 255 });
 	const annexes = await annexFiles(this, itemIndex, options.annexes);
-	const document = await inputFile(this, itemIndex);
+	const format = CIRCUIT_TYPE_FORMATS[checked.type];
+	const document = await inputFile(this, itemIndex, {
+		format,
+		reason: format ? `the circuit type ${checked.type} signs ${format === 'pdf' ? 'PDF files' : 'PES files, which are XML'}` : undefined,
+	});
 
 	// Field notes: file part `doc`; `circuit` is a text field holding JSON; `annexes` repeated;
 	// lower-case `email_cc` as real clients send it; no `circuit_id`.
