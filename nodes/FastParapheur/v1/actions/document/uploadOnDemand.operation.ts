@@ -12,6 +12,7 @@ import type { FastClient } from '../../../transport';
 import { annexesOption, commentOption, getSiren, optionalText, recipientsOption, sirenProperty } from '../common';
 import { getOtpSigners, otpSignersProperty, sendOtpInformation } from './otp';
 import { annexFiles } from './upload.operation';
+import { pathSegment } from '../../../../shared/path';
 
 const properties: INodeProperties[] = [
 	sirenProperty,
@@ -149,7 +150,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, client
 
 	const { id } = await client.documentId({
 		method: 'POST',
-		path: `/documents/ondemand/${siren}/upload`,
+		path: `/documents/ondemand/${pathSegment(siren, 'SIREN')}/upload`,
 		form,
 		itemIndex,
 		subject: { siren, fileName: document.fileName, action: 'upload the document with its circuit' },
