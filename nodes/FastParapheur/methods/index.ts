@@ -16,6 +16,7 @@ import { checkSiren } from '../../shared/validation';
 import { readUsers, userCircuits } from '../helpers/users';
 import type { FastCredentials } from '../transport/tls';
 import { FastClient, fastClient } from '../transport';
+import { pathSegment } from '../../shared/path';
 
 function foldText(text: string): string {
 	return text.normalize('NFD').replace(/[\u0300-\u036f]/g, '').toLowerCase();
@@ -78,7 +79,7 @@ export const credentialTest = {
 			client = new FastClient(node, credentials, () => ({ timeoutMs: 20_000, maxRetries: 0 }));
 			const siren = client.defaultSiren ? checkSiren(client.defaultSiren, 'Default SIREN') : '';
 			if (siren) {
-				await client.text({ method: 'GET', path: `/documents/v2/${siren}/ack/remaining`, subject: { siren, action: 'list the SIREN' } });
+				await client.text({ method: 'GET', path: `/documents/v2/${pathSegment(siren, 'SIREN')}/ack/remaining`, subject: { siren, action: 'list the SIREN' } });
 				return { status: 'OK', message: `Connection successful: the certificate is accepted and SIREN ${siren} is reachable` };
 			}
 			await client.text({ method: 'GET', path: '/documents/v2/0/history', recover: () => ({ value: null }) });
