@@ -57,6 +57,14 @@ describe('Maarch Courrier answers', () => {
 		expect(routes()).toHaveLength(1);
 	});
 
+	entry('answer', 'Maarch Get: a list where one user is documented is an error, not a success', async () => {
+		maarch.emulator.injectFault({ status: 200, body: [{ id: 10 }, { id: 11 }] });
+		const run = await maarch.run({ operation: 'get', userId: byId(10) });
+		expectAnswerError(run, 'Maarch Courrier sent an answer that is not what its API documents (HTTP 200): expected a user (a JSON object with its id)', secrets);
+		expect(run.error!.description).toContain('[{"id":10},{"id":11}]');
+		expect(routes()).toEqual(['GET /rest/users/10']);
+	});
+
 	entry('answer', 'Maarch Get Many: an HTML page labelled JSON is an error', async () => {
 		maarch.emulator.injectFault({ status: 200, body: HTML });
 		const run = await maarch.run({ operation: 'getMany', returnAll: true });
@@ -155,6 +163,13 @@ describe('FlowerDocs answers', () => {
 		const run = await fd.run({ operation: 'get', userIds: 'jdupont' });
 		expectAnswerError(run, 'FlowerDocs sent an answer that is not what its API documents (HTTP 200): expected a list of users, each with its id', secrets);
 		expect(run.error!.description).toContain('{"message":"ok"}');
+	});
+
+	entry('answer', 'FlowerDocs Search: an object where a list is documented is an error, not "no user found"', async () => {
+		fd.emulator.injectFault({ status: 200, body: { users: [] } }, 1, apiCall);
+		const run = await fd.run({ operation: 'search', search: 'dupont', returnAll: true });
+		expectAnswerError(run, 'FlowerDocs sent an answer that is not what its API documents (HTTP 200): expected a list of users', secrets);
+		expect(fd.received().map((e) => `${e.method} ${e.path}`)).toEqual(['GET /rest/users/search']);
 	});
 
 	entry('answer', 'FlowerDocs Get: truncated JSON is an error', async () => {

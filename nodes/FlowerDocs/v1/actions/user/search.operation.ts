@@ -3,6 +3,7 @@ import { updateDisplayOptions } from 'n8n-workflow';
 
 import { applyReturnAll, returnAllProperties } from '../../../../shared/returnAll';
 import { checkText } from '../../../../shared/validation';
+import { isObject } from '../../../../shared/request';
 import { flowerDocsApiRequest } from '../../../transport';
 import { outputUser } from './common';
 
@@ -25,7 +26,12 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	const search = checkText(this.getNodeParameter('search', itemIndex, ''), { field: 'Search Text', max: 255 });
 	// The API page names the parameter `search` in its prose and `name` in its example; real
 	// clients send `name` (field notes).
-	const response = await flowerDocsApiRequest(this, 'GET', '/rest/users/search', { qs: { name: search }, itemIndex });
-	const users = (Array.isArray(response) ? response : []) as IDataObject[];
+	const response = await flowerDocsApiRequest(this, 'GET', '/rest/users/search', {
+		qs: { name: search },
+		itemIndex,
+		// A list, even when empty: anything else is not "no user found".
+		shape: { what: 'a list of users', test: (value) => Array.isArray(value) && value.every(isObject) },
+	});
+	const users = response as IDataObject[];
 	return applyReturnAll(this, itemIndex, users).map(outputUser);
 }
