@@ -12,9 +12,13 @@ import type {
 	INodePropertyOptions,
 } from 'n8n-workflow';
 
+import { redact } from '../../shared/redaction';
 import { checkSiren } from '../../shared/validation';
+import type { FastError } from '../helpers/errors';
+import { describeFastError, isInvalidDocumentError } from '../helpers/errors';
 import { readUsers, userCircuits } from '../helpers/users';
 import type { FastCredentials } from '../transport/tls';
+import { credentialSecrets } from '../transport/tls';
 import { FastClient, fastClient } from '../transport';
 import { pathSegment } from '../../shared/path';
 
@@ -65,10 +69,15 @@ export const loadOptions = {
 	},
 };
 
+/** The Test's message when FAST accepts the TLS connection but knows no account for the certificate. */
+export const NO_FAST_ACCOUNT =
+	'FAST Parapheur accepted the TLS connection but refused the certificate: it is linked to no FAST account (HTTP 401 / code 100). Ask Docaposte to link the certificate to the depositor account, and check that it is the certificate issued for this FAST server (demo, integration and production differ).';
+
 /**
  * The credential's Test: a real call with the certificate. With a default SIREN it lists the
- * SIREN's remaining acknowledgements (cheap, and proves access to the SIREN); without one, any
- * answer from the API proves the certificate was accepted.
+ * SIREN's remaining acknowledgements (cheap, and proves access to the SIREN); without one, it
+ * reads document 0, whose "no such document" answer proves the certificate's account is known (a
+ * 401 or FAST's code 100 there is an error, never a success).
  */
 export const credentialTest = {
 	async fastParapheurApiTest(this: ICredentialTestFunctions, credential: ICredentialsDecrypted): Promise<INodeCredentialTestResult> {
@@ -82,12 +91,21 @@ export const credentialTest = {
 				await client.text({ method: 'GET', path: `/documents/v2/${pathSegment(siren, 'SIREN')}/ack/remaining`, subject: { siren, action: 'list the SIREN' } });
 				return { status: 'OK', message: `Connection successful: the certificate is accepted and SIREN ${siren} is reachable` };
 			}
-			await client.text({ method: 'GET', path: '/documents/v2/0/history', recover: () => ({ value: null }) });
+			// Only FAST's "no such document" for document 0 proves that FAST knows the certificate's
+			// account: a 401 or code 100 means it is linked to no account, any other code is an error.
+			const { recovered } = await client.text({ method: 'GET', path: '/documents/v2/0/history', recover: (fastError) => ({ value: fastError }) });
+			const fastError = recovered?.value as FastError | undefined;
+			if (fastError && fastError.errorCode !== 101 && !isInvalidDocumentError(fastError)) {
+				if (fastError.errorCode === 100) return { status: 'Error', message: redact(NO_FAST_ACCOUNT, client.secrets) };
+				const details = describeFastError(fastError, { action: 'read a document' });
+				return { status: 'Error', message: redact([details.message, details.description].filter(Boolean).join('. '), client.secrets) };
+			}
 			return { status: 'OK', message: 'Connection successful: the certificate is accepted (add a Default SIREN to check access to it)' };
 		} catch (error) {
-			const described = error as Error & { description?: string | null };
+			const described = error as Error & { description?: string | null; httpCode?: string | null };
+			if (described.httpCode === '401' && !client?.defaultSiren) return { status: 'Error', message: redact(NO_FAST_ACCOUNT, client?.secrets ?? []) };
 			const message = [described.message, described.description].filter(Boolean).join('. ');
-			return { status: 'Error', message };
+			return { status: 'Error', message: redact(message, client?.secrets ?? credentialSecrets(credentials)) };
 		} finally {
 			client?.close();
 		}
