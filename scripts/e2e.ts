@@ -26,8 +26,9 @@
  *   E2E_HOSTILE=0               skips the hostile-input chapter (test/e2e/hostile.ts: values that
  *                               would change a route, such as `..`, `jdupont,..` and `%2e%2e`, for
  *                               Maarch Courrier, FlowerDocs and FAST: refused with the field named,
- *                               nothing received; accented values reach exactly their route; one
- *                               workflow, about 10 s per line)
+ *                               nothing received; accented values reach exactly their route; an
+ *                               HTML page answered 200 and the base64 text `see attached file`
+ *                               are errors; one workflow, about 10 s per line)
  *   E2E_ONLY=faults,credentials runs only these chapters (examples, faults, credentials, proxy, hostile, polling)
  *
  * The emulators listen on fixed ports (E2E_MAARCH_PORT 8711, E2E_FAST_PORT 8712, E2E_NAMIRIAL_PORT 8713, E2E_FLOWERDOCS_PORT 8714), because the

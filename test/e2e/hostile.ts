@@ -9,8 +9,12 @@
  *                          the field, and the vendor's emulator received nothing for it
  *   encoded path values    Maarch Courrier Remove From Group `Élus 2026` and FlowerDocs Get
  *                          `hlenoir`: the emulator received exactly the intended route
+ *   HTML answered 200      Maarch Courrier Add To Group answered by a login portal's HTML page
+ *                          with HTTP 200: an error quoting the status, never a success
+ *   base64 text            FAST Upload with the base64 text `see attached file`: refused before
+ *                          anything is sent, not decoded and uploaded as 11 bytes of garbage
  *
- * Each vendor's emulator log must hold exactly the routes of its valid cases (FlowerDocs: and its
+ * Each vendor's emulator log must hold exactly the routes of its cases that send (FlowerDocs: and its
  * login): a refused case that sent anything shows there. The vendors' passwords must appear
  * nowhere in n8n's output. One n8n run per line (5-8 s).
  */
@@ -24,11 +28,12 @@ import type { N8nInstall } from '../../scripts/lib/n8n';
 import { n8nCommand, parseRun } from '../../scripts/lib/n8n';
 import { EMULATOR_CREDENTIALS } from '../emulators/credentials';
 import { startFastEmulator } from '../emulators/fast';
+import { SAMPLE_CIRCUITS } from '../emulators/fast/sample';
 import { FLOWERDOCS_API_PASSWORD, startFlowerDocsEmulator } from '../emulators/flowerdocs';
 import { FLOWERDOCS_SAMPLE } from '../emulators/flowerdocs/sample';
 import { MAARCH_API_PASSWORD, startMaarchEmulator } from '../emulators/maarch';
 import { MAARCH_SAMPLE } from '../emulators/maarch/sample';
-import type { VendorEmulator } from '../emulators/shared/server';
+import type { Fault, FaultMatch, VendorEmulator } from '../emulators/shared/server';
 import type { FaultPorts } from './faults';
 
 export const HOSTILE_WORKFLOW_ID = 'HostileChapter01';
@@ -39,10 +44,15 @@ interface HostileCase {
 	name: string;
 	vendor: VendorKey;
 	parameters: IDataObject;
-	/** Refused: the error must contain these texts. Valid: the route the emulator must receive. */
+	/** The error must contain these texts. */
 	refused?: string[];
+	/** The route the emulator must receive (none: it must receive nothing for this case). */
 	route?: string;
+	/** A fault armed on the case's emulator before the run. */
+	fault?: { fault: Fault; match: FaultMatch };
 }
+
+const HTML = '<!DOCTYPE html><html><head><title>Portail de connexion</title></head><body>Veuillez vous connecter</body></html>';
 
 const NODE_TYPES: Record<VendorKey, { type: string; credential: keyof typeof EMULATOR_CREDENTIALS }> = {
 	maarch: { type: 'n8n-nodes-parapheur.maarchCourrier', credential: 'maarchCourrierApi' },
@@ -74,6 +84,14 @@ export const HOSTILE_CASES: HostileCase[] = [
 		route: 'DELETE /rest/users/2/groups/%C3%89lus%202026',
 	},
 	{
+		name: 'Maarch Add To Group HTML 200',
+		vendor: 'maarch',
+		parameters: { resource: 'user', operation: 'addToGroup', userId: maarchUser, groupId: 'AGENT', ...noRetry },
+		refused: ['Maarch Courrier answered with an HTML page instead of JSON (HTTP 200)'],
+		route: 'POST /rest/users/2/groups',
+		fault: { fault: { status: 200, body: HTML, headers: { 'content-type': 'text/html; charset=utf-8' } }, match: { method: 'POST', path: '/rest/users/2/groups' } },
+	},
+	{
 		name: 'FlowerDocs Get jdupont,..',
 		vendor: 'flowerdocs',
 		parameters: { resource: 'user', operation: 'get', userIds: 'jdupont,..', ...noRetry },
@@ -102,6 +120,20 @@ export const HOSTILE_CASES: HostileCase[] = [
 		vendor: 'fast',
 		parameters: { resource: 'document', operation: 'delete', documentId: '..', ...noRetry },
 		refused: ["'Document ID'"],
+	},
+	{
+		name: 'FAST Upload base64 see attached file',
+		vendor: 'fast',
+		parameters: {
+			resource: 'document',
+			operation: 'upload',
+			circuitId: { __rl: true, mode: 'id', value: SAMPLE_CIRCUITS.signature },
+			inputDataSource: 'base64',
+			fileContent: 'see attached file',
+			fileName: 'deliberation.pdf',
+			...noRetry,
+		},
+		refused: ["'File Content (Base64)' is not base64 text"],
 	},
 ];
 
@@ -173,6 +205,7 @@ export async function checkHostile(install: N8nInstall, env: NodeJS.ProcessEnv, 
 	const emulators: Record<VendorKey, VendorEmulator> = { fast, maarch: others[0], flowerdocs: others[1] };
 	const results: Array<{ name: string; problems: string[] }> = [];
 	try {
+		for (const entry of HOSTILE_CASES) if (entry.fault) emulators[entry.vendor].server.injectFault(entry.fault.fault, 1, entry.fault.match);
 		const result = await n8nCommand(install, env, ['execute', `--id=${HOSTILE_WORKFLOW_ID}`, '--rawOutput']);
 		const run = parseRun(result.stdout);
 		const output = result.stdout + result.stderr;
