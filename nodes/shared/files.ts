@@ -208,7 +208,8 @@ export function decodeBase64Strict(value: unknown, field = BASE64_FIELD): { byte
 export function base64InputFile(content: unknown, fileName: unknown, mimeType?: string): InputFile {
 	const decoded = decodeBase64Strict(content);
 	const type = mimeType || decoded.mimeType;
-	const name = fileNameWithExtension(sanitizeFileName(textOf(fileName, 'File Name', { numbers: false }), ''), type);
+	const baseName = sanitizeFileName(textOf(fileName, 'File Name', { numbers: false }), '');
+	const name = baseName ? fileNameWithExtension(baseName, type) : '';
 	if (!name) throw new InputError("'File Name' is required with base64 content (FAST uses its extension)");
 	return {
 		content: decoded.bytes,

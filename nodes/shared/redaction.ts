@@ -63,10 +63,22 @@ function embeddedBase64(bytes: Buffer): string[] {
 	return cores;
 }
 
+/**
+ * Below this length a secret is only replaced where it stands alone (not inside a longer word or
+ * number): a 4-digit PKCS#12 password must not garble the document IDs and SIRENs around it.
+ */
+const SHORT_SECRET_LENGTH = 8;
+
 export function redact(text: string, secrets: readonly string[]): string {
 	let result = text;
 	for (const secret of secrets) {
-		if (result.includes(secret)) result = result.split(secret).join(REDACTED);
+		if (!result.includes(secret)) continue;
+		if (secret.length >= SHORT_SECRET_LENGTH || !/^[\p{L}\p{N}]+$/u.test(secret)) {
+			result = result.split(secret).join(REDACTED);
+			continue;
+		}
+		const escaped = secret.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+		result = result.replace(new RegExp(`(?<![\\p{L}\\p{N}])${escaped}(?![\\p{L}\\p{N}])`, 'gu'), REDACTED);
 	}
 	return result;
 }

@@ -635,7 +635,8 @@ function checkAnswer(
 	if (parsed.malformed) {
 		throw apiError(node, { message: `${vendor.name} sent a response that is not valid JSON (HTTP ${status})`, description: `${began} ${check}` }, context);
 	}
-	const htmlType = /html/i.test(contentType);
+	// A JSON body labelled text/html (PHP's default content type) is still JSON; an HTML page is not.
+	const htmlType = /html/i.test(contentType) && !/^[[{]/.test(trimmed);
 	let value = parsed.value;
 	let isJson = false;
 	if (trimmed !== '' && !htmlType) {

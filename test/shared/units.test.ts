@@ -2,6 +2,7 @@
 import { describeMaarchError, readMaarchError } from '../../nodes/MaarchCourrier/helpers/errors';
 import { filterUsers, matchesSearch, normalizeText } from '../../nodes/MaarchCourrier/helpers/users';
 import { maarchRestUrl } from '../../nodes/MaarchCourrier/transport';
+import { readRemainingIds } from '../../nodes/FastParapheur/v1/actions/remaining';
 import { excerpt, withRetryNote } from '../../nodes/shared/errors';
 import { REDACTED, redact, redactDeep, secretVariants } from '../../nodes/shared/redaction';
 import { backoffDelay, decideRetry, isIdempotent, parseRetryAfter } from '../../nodes/shared/retry';
@@ -51,6 +52,26 @@ describe('redaction', () => {
 		const value = { a: ['pa:ss wörd', 1, null], b: { c: 'ok pa%3Ass%20w%C3%B6rd' }, d: true };
 		expect(redactDeep(value, secrets)).toEqual({ a: [REDACTED, 1, null], b: { c: `ok ${REDACTED}` }, d: true });
 		expect(redactDeep(value, [])).toBe(value);
+	});
+});
+
+describe('short secrets', () => {
+	test('a short secret is redacted where it stands alone, never inside an ID or a SIREN', () => {
+		const secrets = secretVariants(['1234']);
+		expect(redact('document 320012345 of SIREN 212345678', secrets)).toBe('document 320012345 of SIREN 212345678');
+		expect(redact('the password 1234 was refused', secrets)).toBe(`the password ${REDACTED} was refused`);
+		expect(redact('{"password":"1234"}', secrets)).toBe(`{"password":"${REDACTED}"}`);
+	});
+});
+
+describe('FAST remaining lists', () => {
+	test('only a JSON list of IDs is a list: an empty body, null, HTML or another shape is not', () => {
+		expect(readRemainingIds('[]')).toEqual([]);
+		expect(readRemainingIds('')).toBeUndefined();
+		expect(readRemainingIds('null')).toBeUndefined();
+		expect(readRemainingIds('[320073963, "320073961"]')).toEqual(['320073963', '320073961']);
+		expect(readRemainingIds('<html>maintenance</html>')).toBeUndefined();
+		expect(readRemainingIds('{"ids":[1]}')).toBeUndefined();
 	});
 });
 

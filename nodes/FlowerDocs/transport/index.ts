@@ -115,7 +115,8 @@ function describeLoginError(error: unknown, code: string | undefined): Connectio
 		return undefined;
 	}
 	// A refused login: the dispatcher sends nothing more this execution (see markRejectedLogin).
-	const rejectedLogin = /^FlowerDocs refused the login .*\(HTTP 401\)/.test(text);
+	// describeLoginFailure words a login refused with 401 or 403 alike: both are rejected credentials.
+	const rejectedLogin = /^FlowerDocs refused the login .*\(HTTP 40[13]\)/.test(text);
 	const [first, ...rest] = text.split(/(?<=\)[^.]*\.) (?=Check)/);
 	const details: ErrorDetails = rest.length > 0 ? { message: first.replace(/\.$/, ''), description: rest.join(' ') } : { message: first };
 	return { ...details, rejectedLogin };

@@ -55,8 +55,9 @@ export async function getUsers(
 	// One element may come back bare on some versions: accept both shapes.
 	const users = (Array.isArray(response) ? response : [response]) as IDataObject[];
 	// Every id asked for must come back: a user left out is an error, never a missing item.
-	const returned = new Set(users.map((user) => String(user.id)));
-	const missing = ids.filter((id) => !returned.has(id));
+	// A directory behind FlowerDocs (LDAP, AD) may answer an id in its own case: JDupont -> jdupont.
+	const returned = new Set(users.map((user) => String(user.id).toLowerCase()));
+	const missing = ids.filter((id) => !returned.has(id.toLowerCase()));
 	if (missing.length > 0) {
 		const names = missing.map((id) => `'${id}'`).join(', ');
 		throw new NodeApiError(ctx.getNode(), { message: `FlowerDocs did not return the user${missing.length > 1 ? 's' : ''} ${names}` }, {
