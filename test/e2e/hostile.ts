@@ -29,6 +29,7 @@ import { n8nCommand, parseRun } from '../../scripts/lib/n8n';
 import { EMULATOR_CREDENTIALS } from '../emulators/credentials';
 import { startFastEmulator } from '../emulators/fast';
 import { SAMPLE_CIRCUITS } from '../emulators/fast/sample';
+import type { FlowerDocsEmulator } from '../emulators/flowerdocs';
 import { FLOWERDOCS_API_PASSWORD, startFlowerDocsEmulator } from '../emulators/flowerdocs';
 import { FLOWERDOCS_SAMPLE } from '../emulators/flowerdocs/sample';
 import { MAARCH_API_PASSWORD, startMaarchEmulator } from '../emulators/maarch';
@@ -176,10 +177,21 @@ function checkCase(entry: HostileCase, run: IRun): string[] {
 	return entry.refused.filter((text) => !error.includes(text)).map((text) => `error ${JSON.stringify(error)} lacks ${JSON.stringify(text)}`);
 }
 
+/** The FlowerDocs session token a request carried. */
+function tokenOf(entry: { headers: Record<string, string | string[] | undefined> }): string | undefined {
+	const token = entry.headers.token;
+	return Array.isArray(token) ? token[0] : token;
+}
+
 /** What each emulator received must be exactly its valid cases' routes (and FlowerDocs' login). */
 function checkRoutes(vendor: VendorKey, emulator: VendorEmulator): string[] {
 	const expected = HOSTILE_CASES.filter((entry) => entry.vendor === vendor && entry.route).map((entry) => entry.route!);
-	const received = emulator.log.map((entry) => `${entry.method} ${entry.path}`).filter((route) => !/\/rest\/authentication$/.test(route));
+	const received = emulator.log
+		// FlowerDocs: a token stored by an earlier chapter is refused by this fresh emulator (401), and
+		// the node logs in and sends the request again, by design: the logins and that 401 are not routes.
+		.filter((entry) => !(vendor === 'flowerdocs' && typeof (emulator as FlowerDocsEmulator).checkToken(tokenOf(entry)) === 'string'))
+		.map((entry) => `${entry.method} ${entry.path}`)
+		.filter((route) => !/\/rest\/authentication$/.test(route));
 	const sorted = (list: string[]) => [...list].sort().join(', ') || 'nothing';
 	return sorted(received) === sorted(expected) ? [] : [`received ${sorted(received)}; expected ${sorted(expected)}`];
 }
