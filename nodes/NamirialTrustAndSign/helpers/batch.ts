@@ -253,3 +253,18 @@ export async function sendInBatches(
 	}
 	return { outcomes, stopError: stopError(node, action, rows.length, failed, secrets) };
 }
+
+/**
+ * A batch operation's `executeBatch`: the prepared items in CSV requests of at most Batch Size
+ * rows with `header`, the report's errors going back to their items.
+ */
+export function batchSender(action: BatchAction, header: readonly string[]) {
+	return async function executeBatch(
+		this: IExecuteFunctions,
+		rows: ReadonlyArray<PreparedItem<BatchRow>>,
+		_client: undefined,
+		secrets: readonly string[],
+	): Promise<BatchResult> {
+		return await sendInBatches(this, action, header, rows, secrets);
+	};
+}

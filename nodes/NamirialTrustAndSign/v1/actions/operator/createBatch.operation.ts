@@ -1,10 +1,9 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
-import type { BatchResult, PreparedItem } from '../../../../shared/dispatch';
 import { checkText } from '../../../../shared/validation';
 import type { BatchRow } from '../../../helpers/batch';
-import { batchOptionsProperty, dataModeProperty, definedBelow, isAutoMapped, itemFields, sendInBatches } from '../../../helpers/batch';
+import { batchOptionsProperty, dataModeProperty, definedBelow, isAutoMapped, itemFields, batchSender } from '../../../helpers/batch';
 import type { OperatorFields } from '../../../helpers/operators';
 import { OPERATOR_CSV_COLUMNS, checkOperatorFields, operatorCsvRow } from '../../../helpers/operators';
 import { additionalFields, newOperatorFields } from './common';
@@ -42,11 +41,4 @@ export function prepare(this: IExecuteFunctions, itemIndex: number): BatchRow {
 }
 
 /** The prepared items in CSV requests of at most Batch Size rows; the report's errors go back to their items. */
-export async function executeBatch(
-	this: IExecuteFunctions,
-	rows: ReadonlyArray<PreparedItem<BatchRow>>,
-	_client: undefined,
-	secrets: readonly string[],
-): Promise<BatchResult> {
-	return await sendInBatches(this, 'create', OPERATOR_CSV_COLUMNS, rows, secrets);
-}
+export const executeBatch = batchSender('create', OPERATOR_CSV_COLUMNS);

@@ -1,10 +1,9 @@
 import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
-import type { BatchResult, PreparedItem } from '../../../../shared/dispatch';
 import { checkText } from '../../../../shared/validation';
 import type { BatchRow } from '../../../helpers/batch';
-import { batchOptionsProperty, dataModeProperty, definedBelow, isAutoMapped, itemFields, sendInBatches } from '../../../helpers/batch';
+import { batchOptionsProperty, dataModeProperty, definedBelow, isAutoMapped, itemFields, batchSender } from '../../../helpers/batch';
 import { DELETE_CSV_COLUMNS } from '../../../helpers/operators';
 import { emailProperty } from './common';
 
@@ -22,11 +21,4 @@ export function prepare(this: IExecuteFunctions, itemIndex: number): BatchRow {
 }
 
 /** The prepared items in CSV requests of at most Batch Size rows; the report's errors go back to their items. */
-export async function executeBatch(
-	this: IExecuteFunctions,
-	rows: ReadonlyArray<PreparedItem<BatchRow>>,
-	_client: undefined,
-	secrets: readonly string[],
-): Promise<BatchResult> {
-	return await sendInBatches(this, 'delete', DELETE_CSV_COLUMNS, rows, secrets);
-}
+export const executeBatch = batchSender('delete', DELETE_CSV_COLUMNS);
