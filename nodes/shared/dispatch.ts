@@ -4,7 +4,8 @@
  * works — per item, on the whole input, or in batches that answer per item — and applies in one
  * place what every node shares:
  *
- * - every output item carries `pairedItem`;
+ * - every output item carries `pairedItem`; per-item operations run up to the node's Concurrency
+ *   items at a time, the output in input order;
  * - with Continue On Fail (or the error output) a failed item becomes an error item and the others
  *   go on; without it the node stops with the error (a batch: at the first item that fails its
  *   checks, before anything is sent, or once sent, with the error naming every failed item);
@@ -23,6 +24,7 @@ import { NodeOperationError } from 'n8n-workflow';
 
 import type { ItemResult } from './execute';
 import { errorItem, executePerItem, toExecutionData, toNodeError } from './execute';
+import { getConcurrency } from './request';
 
 /** What a vendor opens once per execution. */
 export interface Session<Client> {
@@ -40,7 +42,10 @@ export function secretsOnly(readSecrets: (ctx: IExecuteFunctions) => Promise<rea
 	return async (ctx) => ({ client: undefined, secrets: await readSecrets(ctx) });
 }
 
-/** Runs once per input item; its result is that item's output. */
+/**
+ * Runs once per input item; its result is that item's output. Items are independent: they run
+ * up to the node's Concurrency at a time (Request Options), the output in input order.
+ */
 export interface ItemOperation<Client> {
 	execute(this: IExecuteFunctions, itemIndex: number, client: Client): Promise<ItemResult>;
 }
@@ -158,7 +163,7 @@ export async function dispatch<Client>(
 			}
 		}
 		if ('executeBatch' in operation) return [await runBatch(ctx, operation, client, secrets)];
-		return [await executePerItem(ctx, async (itemIndex) => await operation.execute.call(ctx, itemIndex, client), secrets)];
+		return [await executePerItem(ctx, async (itemIndex) => await operation.execute.call(ctx, itemIndex, client), secrets, getConcurrency(ctx))];
 	} finally {
 		session.close?.();
 	}

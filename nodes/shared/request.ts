@@ -29,11 +29,12 @@ import type {
 import type FormData from 'form-data';
 import type { ErrorDetails } from './errors';
 import { sleep } from './compat';
+import { decryptedCredentials, readCredentials } from './credentials';
 
 import { apiError, excerpt, withRetryNote } from './errors';
 import type { Proxy } from './proxy';
 import { PROXY_HINT, describeProxyRefusal, proxyFor } from './proxy';
-import { decideRetry } from './retry';
+import { MAX_RETRY_WAIT_MS, RETRYABLE_STATUSES, backoffDelay, decideRetry, parseRetryAfter } from './retry';
 
 export type RequestContext = IExecuteFunctions | ILoadOptionsFunctions | IPollFunctions;
 
@@ -42,9 +43,15 @@ export interface RequestSettings {
 	maxRetries: number;
 }
 
-/** The Request Options' defaults: written once, read by the field below and by the pipeline. */
+/** The Request Options' defaults: written once, read by the fields below and by the pipeline. */
 const DEFAULT_MAX_RETRIES = 3;
 const DEFAULT_TIMEOUT_SECONDS = 30;
+/**
+ * Items in flight at once. Four keeps a single-worker PHP server (Maarch Courrier) or a SaaS
+ * rate limit comfortable while hiding most of the network's latency; see the README.
+ */
+export const DEFAULT_CONCURRENCY = 4;
+export const MAX_CONCURRENCY = 32;
 
 export const DEFAULT_REQUEST_SETTINGS: RequestSettings = { timeoutMs: DEFAULT_TIMEOUT_SECONDS * 1000, maxRetries: DEFAULT_MAX_RETRIES };
 
@@ -56,6 +63,15 @@ export const requestOptionsProperty: INodeProperties = {
 	placeholder: 'Add option',
 	default: {},
 	options: [
+		{
+			displayName: 'Concurrency',
+			name: 'concurrency',
+			type: 'number',
+			typeOptions: { minValue: 1, maxValue: MAX_CONCURRENCY },
+			default: DEFAULT_CONCURRENCY,
+			description:
+				'How many items are sent to the server at the same time. The output keeps the order of the input. Set 1 to send them strictly one after the other.',
+		},
 		{
 			displayName: 'Max Retries',
 			name: 'maxRetries',
@@ -91,6 +107,21 @@ export function getRequestSettings(ctx: RequestContext, itemIndex: number): Requ
 		maxRetries:
 			Number.isInteger(maxRetries) && maxRetries >= 0 ? Math.min(maxRetries, 10) : DEFAULT_REQUEST_SETTINGS.maxRetries,
 	};
+}
+
+/**
+ * The node's Concurrency for the execution (read from the first item), or 1 where the node has
+ * no Request Options.
+ */
+export function getConcurrency(ctx: IExecuteFunctions): number {
+	let options: IDataObject | undefined;
+	try {
+		options = ctx.getNodeParameter('requestOptions', 0, {}) as IDataObject;
+	} catch {
+		return 1;
+	}
+	const wanted = options?.concurrency === undefined || options.concurrency === '' ? DEFAULT_CONCURRENCY : Math.floor(Number(options.concurrency));
+	return Number.isFinite(wanted) && wanted >= 1 ? Math.min(wanted, MAX_CONCURRENCY) : DEFAULT_CONCURRENCY;
 }
 
 export interface HttpFailure {
@@ -461,6 +492,7 @@ export function describeHttpFailure(vendor: Vendor, failure: HttpFailure): Error
  */
 export async function exchangeWithRetries(node: INode, exchange: Exchange, send: () => Promise<RawResponse>): Promise<ApiResponse> {
 	const { settings, signal, itemIndex } = exchange;
+	const pause = serverPause(signal, exchange.url);
 	const proxy = proxyFor(exchange.url);
 	const secrets = [...(exchange.secrets ?? []), ...(proxy?.secrets ?? [])];
 	const retry = { method: exchange.method, idempotent: exchange.idempotent, maxRetries: settings.maxRetries };
@@ -475,6 +507,8 @@ export async function exchangeWithRetries(node: INode, exchange: Exchange, send:
 	for (let attempt = 0; ; attempt++) {
 		// A cancelled execution sends nothing more, whatever the item loop does with the error.
 		if (signal?.aborted) throw cancelled();
+		// A pause the server asked of another request of this execution holds this one too.
+		for (let turn = 0; pause && turn < 10 && pause.until > Date.now(); turn++) await wait(pause.until - Date.now());
 		let response: RawResponse;
 		try {
 			response = await send();
@@ -503,7 +537,14 @@ export async function exchangeWithRetries(node: INode, exchange: Exchange, send:
 			throw (details as ConnectionFailureDetails).rejectedLogin ? markRejectedLogin(failed) : failed;
 		}
 		const status = response.statusCode;
-		const decision = decideRetry({ ...retry, attempt, status, retryAfter: header(response.headers, 'retry-after') || undefined });
+		const retryAfter = header(response.headers, 'retry-after') || undefined;
+		const decision = decideRetry({ ...retry, attempt, status, retryAfter });
+		// Slowed down (429) or told when to come back: the whole execution waits, not only this request.
+		// (A wait longer than the node's limit fails every request anyway: each one says so itself.)
+		if (pause && (status === 429 || (retryAfter !== undefined && RETRYABLE_STATUSES.has(status)))) {
+			const asked = parseRetryAfter(retryAfter) ?? (decision.retry ? decision.delayMs : backoffDelay(attempt));
+			if (asked <= MAX_RETRY_WAIT_MS) pause.until = Math.max(pause.until, Date.now() + asked);
+		}
 		if (decision.retry) {
 			response.discard?.();
 			await wait(decision.delayMs);
@@ -518,6 +559,29 @@ export async function exchangeWithRetries(node: INode, exchange: Exchange, send:
 		}
 		return { ...response, retryNote: decision };
 	}
+}
+
+/**
+ * Pauses asked by servers, per execution (its cancel signal) and per server (origin): when one
+ * request is answered 429, or 503 with Retry-After, the execution's other requests to that server
+ * wait as long before they are sent, so concurrent items slow down together.
+ */
+const pauses = new WeakMap<AbortSignal, Map<string, { until: number }>>();
+
+function serverPause(signal: AbortSignal | undefined, url: string): { until: number } | undefined {
+	if (!signal || !URL.canParse(url)) return undefined;
+	let byServer = pauses.get(signal);
+	if (!byServer) {
+		byServer = new Map();
+		pauses.set(signal, byServer);
+	}
+	const origin = new URL(url).origin;
+	let pause = byServer.get(origin);
+	if (!pause) {
+		pause = { until: 0 };
+		byServer.set(origin, pause);
+	}
+	return pause;
 }
 
 /**
@@ -566,7 +630,7 @@ export async function sendRequest(ctx: RequestContext, vendor: Vendor, request: 
 			ctx as IExecuteFunctions,
 			vendor.credentialType,
 			options,
-			request.credentialOptions,
+			request.credentialOptions ?? { credentialsDecrypted: decryptedCredentials(ctx, vendor.credentialType, await readCredentials(ctx, vendor.credentialType)) },
 		)) as { statusCode: number; headers?: RawResponse['headers']; body: unknown };
 		return { statusCode: raw.statusCode, headers: raw.headers ?? {}, body: raw.body };
 	});

@@ -70,13 +70,28 @@ describe('Maarch Courrier lockout', () => {
 		expectNoSecret(run, secrets);
 	});
 
-	entry('lockout', 'Maarch: a 401 on the second item stops the third, the first kept', async () => {
+	entry('lockout', 'Maarch, Concurrency 1: a 401 on the second item stops the third, the first kept', async () => {
 		maarch.emulator.injectFault({ status: 401, body: { errors: 'Authentication Failed' } }, 1, { when: () => maarch.emulator.log.length === 2 });
-		const run = await maarch.run({ operation: 'get', userId: byId(10) }, { items: THREE, node: { continueOnFail: true } });
+		const run = await maarch.run({ operation: 'get', userId: byId(10), requestOptions: { concurrency: 1 } }, { items: THREE, node: { continueOnFail: true } });
 		expect(run.items[0].json.id).toBe(10);
 		expect(String(run.items[1].json.error)).toMatch(REJECTED);
 		expect(run.items[2].json.error).toBe(run.items[1].json.error);
 		expect(maarch.emulator.log).toHaveLength(2);
+	});
+
+	entry('lockout', 'Maarch, Concurrency 3: nothing is sent once a 401 came back, the items in flight kept', async () => {
+		maarch.emulator.server.delayAllMs = 30;
+		maarch.emulator.injectFault({ status: 401, body: { errors: 'Authentication Failed' } }, 1, { when: () => maarch.emulator.log.length === 2 });
+		const items = Array.from({ length: 10 }, () => ({}));
+		const run = await maarch.run({ operation: 'get', userId: byId(10), requestOptions: { concurrency: 3 } }, { items, node: { continueOnFail: true } });
+		// Item 1 alone, then items 2, 3 and 4 together: item 2 is refused, 3 and 4 were already sent.
+		expect(maarch.emulator.log).toHaveLength(4);
+		expect(run.items.map((item) => item.json.id ?? 'error')).toEqual([10, 'error', 10, 10, ...Array(6).fill('error')]);
+		expect(String(run.items[1].json.error)).toMatch(REJECTED);
+		for (const item of run.items.slice(4)) {
+			expect(item.json.error).toBe(run.items[1].json.error);
+			expect(item.error?.description).toMatch(/Not sent: the credentials were refused for item 2 of this execution/);
+		}
 	});
 
 	entry('lockout', 'Maarch: an error other than 401 does not stop the other items', async () => {

@@ -23,6 +23,9 @@ export class TestCredentialsHelper extends ICredentialsHelper {
 	/** Every request the helper authenticated, by credential type (for "one login" assertions). */
 	readonly preAuthenticationCalls: string[] = [];
 
+	/** Every time a node read (decrypted) a credential, by credential type. */
+	readonly decryptions: string[] = [];
+
 	constructor(
 		private readonly credentialTypes: Map<string, ICredentialType>,
 		private readonly data: Record<string, ICredentialDataDecryptedObject>,
@@ -127,7 +130,8 @@ export class TestCredentialsHelper extends ICredentialsHelper {
 	): Promise<ICredentialDataDecryptedObject> {
 		const data = this.data[type];
 		if (!data) throw new Error(`The test gave no credentials of type ${type}`);
-		// A copy, as n8n decrypts a fresh object for every execution.
+		this.decryptions.push(type);
+		// A copy, as n8n decrypts a fresh object for every read.
 		return { ...data };
 	}
 

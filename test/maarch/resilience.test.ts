@@ -35,11 +35,20 @@ describe('per-item errors', () => {
 		expect(result.outputs[1][0].pairedItem).toEqual({ item: 1 });
 	});
 
-	test('without Continue On Fail, the node stops at the failing item and names it', async () => {
-		const result = await maarch.run(parameters, { items });
+	test('without Continue On Fail and with Concurrency 1, the node stops at the failing item and names it', async () => {
+		const result = await maarch.run({ ...parameters, requestOptions: { concurrency: 1 } }, { items });
 		expect(result.error?.message).toBe('Maarch Courrier user 42 does not exist');
 		expect(result.error?.context?.itemIndex).toBe(1);
 		expect(paths()).toEqual(['GET /rest/users/10', 'GET /rest/users/42']);
+	});
+
+	test('without Continue On Fail, an item sent at the same time as the failing one is named as gone through', async () => {
+		const result = await maarch.run(parameters, { items });
+		expect(result.error?.message).toBe('Maarch Courrier user 42 does not exist');
+		expect(result.error?.context?.itemIndex).toBe(1);
+		expect(result.error?.description).toMatch(/Meanwhile item 3, sent at the same time as this one \(Concurrency 4\), went through: do not send it again\.$/);
+		// Item 1 alone (the first answer), then items 2 and 3 together.
+		expect(paths()).toEqual(['GET /rest/users/10', 'GET /rest/users/42', 'GET /rest/users/12']);
 	});
 });
 

@@ -300,16 +300,28 @@ describe('cancelling while the tunnel opens', () => {
 });
 
 describe('keep-alive through the tunnel', () => {
-	test('FAST requests of one execution share a tunnel', async () => {
+	const items = [{ id: SAMPLE_DOCUMENTS.signed }, { id: SAMPLE_DOCUMENTS.refused }, { id: SAMPLE_DOCUMENTS.prepared }];
+
+	test('FAST requests of one execution share a tunnel, one item after the other', async () => {
 		useProxy();
 		const run = await fast.run(
-			{ resource: 'document', operation: 'getStatus', documentId: '={{ $json.id }}' },
-			{ items: [{ id: SAMPLE_DOCUMENTS.signed }, { id: SAMPLE_DOCUMENTS.refused }, { id: SAMPLE_DOCUMENTS.prepared }] },
+			{ resource: 'document', operation: 'getStatus', documentId: '={{ $json.id }}', requestOptions: { concurrency: 1 } },
+			{ items },
 		);
 		expect(run.error).toBeUndefined();
 		expect(run.items).toHaveLength(3);
 		expect(fast.emulator.log.length).toBeGreaterThanOrEqual(3);
 		expect(proxy.log).toHaveLength(1);
+	});
+
+	test('items in flight together open one tunnel each at most, the first item\'s reused', async () => {
+		useProxy();
+		const many = [...items, ...items, ...items];
+		const run = await fast.run({ resource: 'document', operation: 'getStatus', documentId: '={{ $json.id }}', requestOptions: { concurrency: 2 } }, { items: many });
+		expect(run.error).toBeUndefined();
+		expect(run.items).toHaveLength(9);
+		expect(proxy.log.length).toBeGreaterThanOrEqual(1);
+		expect(proxy.log.length).toBeLessThanOrEqual(2);
 	});
 });
 

@@ -17,9 +17,10 @@
  *   errors), so n8n's own refresh-on-401 never fires. The transport does the same thing itself:
  *   one renewal through the same path, and one retry. A second 401 is reported.
  */
-import type { ICredentialDataDecryptedObject, IDataObject, IHttpRequestMethods } from 'n8n-workflow';
+import type { IDataObject, IHttpRequestMethods } from 'n8n-workflow';
 
 import type { ErrorDetails } from '../../shared/errors';
+import { decryptedCredentials, readCredentials } from '../../shared/credentials';
 import { secretVariants } from '../../shared/redaction';
 import type { ApiRequest, ConnectionFailureDetails, RequestContext, Vendor } from '../../shared/request';
 import { apiRequest, errorText, getRequestSettings } from '../../shared/request';
@@ -59,8 +60,9 @@ export function flowerDocsBaseUrl(url: string): string {
 	return trimmed;
 }
 
+/** The credential, read once per execution (shared/credentials). */
 export async function flowerDocsCredentials(ctx: RequestContext): Promise<FlowerDocsCredentials> {
-	return (await ctx.getCredentials(FLOWERDOCS_CREDENTIAL)) as unknown as FlowerDocsCredentials;
+	return await readCredentials<FlowerDocsCredentials>(ctx, FLOWERDOCS_CREDENTIAL);
 }
 
 /** The password and the current token, in every form they could take in a message. */
@@ -76,17 +78,23 @@ export function tokenNeedsRenewal(credentials: FlowerDocsCredentials, now = Date
 	return Number.isFinite(renewAt) && renewAt > 0 && now >= renewAt;
 }
 
-/** Makes n8n log in again for this request: the credential with its token emptied. */
-function renewalOptions(ctx: RequestContext, credentials: FlowerDocsCredentials) {
-	const reference = ctx.getNode().credentials?.[FLOWERDOCS_CREDENTIAL];
-	return {
-		credentialsDecrypted: {
-			id: reference?.id ?? '',
-			name: reference?.name ?? '',
-			type: FLOWERDOCS_CREDENTIAL,
-			data: { ...credentials, sessionToken: '', renewAt: '' } as unknown as ICredentialDataDecryptedObject,
-		},
-	};
+/**
+ * Makes n8n log in again for this request: a copy of the credential with its token emptied, which
+ * n8n's helper fills with the new token (and stores).
+ */
+function renewalCopy(ctx: RequestContext, credentials: FlowerDocsCredentials) {
+	const copy = { ...credentials, sessionToken: '', renewAt: '' };
+	return { copy, options: { credentialsDecrypted: decryptedCredentials(ctx, FLOWERDOCS_CREDENTIAL, copy) } };
+}
+
+/** One renewal at a time per execution: items in flight together log in once, not once each. */
+const renewals = new WeakMap<object, Promise<unknown>>();
+
+async function oneAtATime<T>(ctx: RequestContext, task: () => Promise<T>): Promise<T> {
+	const previous = renewals.get(ctx) ?? Promise.resolve();
+	const current = previous.catch(() => undefined).then(task);
+	renewals.set(ctx, current);
+	return await current;
 }
 
 export interface FlowerDocsRequest {
@@ -132,27 +140,41 @@ export async function flowerDocsApiRequest(
 	let renewed = false;
 	// At most two tries: the second one only after a 401 and a new login.
 	for (let attempt = 0; attempt < 2; attempt++) {
+		// The execution's credential (shared/credentials): n8n's first login fills its token.
 		const credentials = await flowerDocsCredentials(ctx);
-		const renew = attempt > 0 || tokenNeedsRenewal(credentials);
-		renewed ||= renew;
-		const secrets = secretVariants([credentials.password, credentials.sessionToken]);
-		const result = await apiRequest(ctx, FLOWERDOCS, {
-			method,
-			url: `${flowerDocsBaseUrl(credentials.url)}${path}`,
-			body,
-			qs,
-			itemIndex,
-			settings: getRequestSettings(ctx, itemIndex ?? 0),
-			skipSslCertificateValidation: credentials.ignoreSslIssues === true,
-			secrets,
-			credentialOptions: renew ? renewalOptions(ctx, credentials) : undefined,
-			// A 401 on the first try: the token was refused (expired early, revoked, server restarted).
-			recover: (failure) => (failure.status === 401 && attempt === 0 ? { value: UNAUTHORIZED } : undefined),
-			describeError: (failure) => describeFlowerDocsError(failure, { users: path.startsWith('/rest/users'), ...subject }),
-			describeConnectionFailure: describeLoginError,
-			expect,
-			shape,
-		});
+		const tokenUsed = credentials.sessionToken;
+		const send = async (renew: boolean) => {
+			const renewal = renew ? renewalCopy(ctx, credentials) : undefined;
+			const secrets = secretVariants([credentials.password, credentials.sessionToken]);
+			const result = await apiRequest(ctx, FLOWERDOCS, {
+				method,
+				url: `${flowerDocsBaseUrl(credentials.url)}${path}`,
+				body,
+				qs,
+				itemIndex,
+				settings: getRequestSettings(ctx, itemIndex ?? 0),
+				skipSslCertificateValidation: credentials.ignoreSslIssues === true,
+				secrets,
+				credentialOptions: renewal?.options,
+				// A 401 on the first try: the token was refused (expired early, revoked, server restarted).
+				recover: (failure) => (failure.status === 401 && attempt === 0 ? { value: UNAUTHORIZED } : undefined),
+				describeError: (failure) => describeFlowerDocsError(failure, { users: path.startsWith('/rest/users'), ...subject }),
+				describeConnectionFailure: describeLoginError,
+				expect,
+				shape,
+			});
+			// The new token serves the execution's next requests.
+			if (renewal?.copy.sessionToken) Object.assign(credentials, { sessionToken: renewal.copy.sessionToken, renewAt: renewal.copy.renewAt });
+			return result;
+		};
+		let result: unknown;
+		if (attempt > 0 || tokenNeedsRenewal(credentials)) {
+			renewed = true;
+			// Renewed by another request of this execution while this one waited: use its token.
+			result = await oneAtATime(ctx, async () => await send(!(credentials.sessionToken && credentials.sessionToken !== tokenUsed)));
+		} else {
+			result = await send(false);
+		}
 		if (result !== UNAUTHORIZED) return result;
 	}
 	// Not reached: the second try throws on a 401.

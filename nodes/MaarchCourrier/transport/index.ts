@@ -5,6 +5,7 @@
  */
 import type { IDataObject, IHttpRequestMethods } from 'n8n-workflow';
 
+import { readCredentials } from '../../shared/credentials';
 import { secretVariants } from '../../shared/redaction';
 import type { ApiRequest, RequestContext, Vendor } from '../../shared/request';
 import { apiRequest, getRequestSettings } from '../../shared/request';
@@ -50,8 +51,9 @@ export function maarchUserUrl(instanceUrl: string, id: number | string): string 
 	return `${maarchRestUrl(instanceUrl).replace(/\/rest$/, '')}/dist/index.html#/administration/users/${pathSegment(id, 'User')}`;
 }
 
+/** The credential, read once per execution (shared/credentials). */
 export async function maarchCredentials(ctx: RequestContext): Promise<MaarchCredentials> {
-	return (await ctx.getCredentials(MAARCH_CREDENTIAL)) as unknown as MaarchCredentials;
+	return await readCredentials<MaarchCredentials>(ctx, MAARCH_CREDENTIAL);
 }
 
 /** The password in every form it could take in a message (plain, encoded, in the Basic token). */

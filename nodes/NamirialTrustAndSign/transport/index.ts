@@ -6,6 +6,7 @@
 import type FormData from 'form-data';
 import type { IDataObject, IHttpRequestMethods } from 'n8n-workflow';
 
+import { readCredentials } from '../../shared/credentials';
 import { secretVariants } from '../../shared/redaction';
 import type { ApiRequest, RequestContext, Vendor } from '../../shared/request';
 import { apiRequest, getRequestSettings } from '../../shared/request';
@@ -52,8 +53,9 @@ export function namirialBaseUrl(credentials: Pick<NamirialCredentials, 'environm
 	return trimmed.replace(/\/+$/, '').replace(/\/contract\/management(\/users)?$/i, '');
 }
 
+/** The credential, read once per execution (shared/credentials). */
 export async function namirialCredentials(ctx: RequestContext): Promise<NamirialCredentials> {
-	return (await ctx.getCredentials(NAMIRIAL_CREDENTIAL)) as unknown as NamirialCredentials;
+	return await readCredentials<NamirialCredentials>(ctx, NAMIRIAL_CREDENTIAL);
 }
 
 /** The password in every form it could take in a message (plain, encoded, in the Basic token). */

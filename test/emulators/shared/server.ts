@@ -7,7 +7,8 @@
  * Large transfers: a route registered with `{ stream: true }` gets the raw request stream
  * (`request.stream`, `rawBody` empty) instead of a buffered body, and a response body may be a
  * `Readable` (piped; give `content-length` in `headers` when known), so an emulator never holds a
- * multi-GB upload or download in memory. `delayAllMs` adds latency to every request (benchmarks).
+ * multi-GB upload or download in memory. `delayAllMs` adds latency to every request (benchmarks);
+ * `inFlight` / `peakInFlight` count the requests being handled at once (concurrency tests).
  */
 import * as http from 'node:http';
 import * as https from 'node:https';
@@ -134,6 +135,11 @@ export class EmulatorServer {
 	/** Milliseconds every request waits before it is handled (0: none). */
 	delayAllMs: number;
 
+	/** Requests being handled now (received, not yet answered), and the most seen at once. */
+	inFlight = 0;
+
+	peakInFlight = 0;
+
 	constructor(private readonly options: EmulatorServerOptions = {}) {
 		this.delayAllMs = options.delayAllMs ?? 0;
 	}
@@ -227,6 +233,9 @@ export class EmulatorServer {
 	}
 
 	private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+		this.inFlight++;
+		this.peakInFlight = Math.max(this.peakInFlight, this.inFlight);
+		res.once('close', () => this.inFlight--);
 		if (this.delayAllMs > 0) await sleep(this.delayAllMs);
 		const url = new URL(req.url ?? '/', 'http://emulator');
 		const method = (req.method ?? 'GET').toUpperCase();
