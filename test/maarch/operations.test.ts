@@ -9,7 +9,7 @@ const maarch = useMaarch();
 const received = () => maarch.emulator.log.map(({ method, path, body }) => ({ method, path, body }));
 
 describe('Maarch Courrier user operations', () => {
-	test('create sends the documented body and outputs the stored user', async () => {
+	test('create sends one request, the documented body, and outputs the user as Maarch stores it', async () => {
 		const result = await maarch.run({
 			operation: 'create',
 			login: 'bwayne',
@@ -20,31 +20,57 @@ describe('Maarch Courrier user operations', () => {
 		});
 		expect(result.error).toBeUndefined();
 		expect(result.items).toHaveLength(1);
-		expect(result.items[0].json).toMatchObject({
+		expect(result.items[0].json).toEqual({
 			id: 14,
 			user_id: 'bwayne',
 			firstname: 'Bruce',
 			lastname: 'Wayne',
-			mail: 'bruce.wayne@wcorp.com',
-			phone: '+33120212223',
-			initials: 'BW',
 			status: 'OK',
+			mail: 'bruce.wayne@wcorp.com',
+			mode: 'standard',
+			initials: 'BW',
+			phone: '+33120212223',
+			groups: [],
+			entities: [],
+			external_id: {},
 		});
-		expect(result.items[0].json.revivedDeletedUser).toBeUndefined();
 		expect(result.items[0].pairedItem).toEqual({ item: 0 });
+		// Exactly one request: the creation. Nothing is read back.
 		expect(received()).toEqual([
 			{
 				method: 'POST',
 				path: '/rest/users',
 				body: { userId: 'bwayne', firstname: 'Bruce', lastname: 'Wayne', mail: 'bruce.wayne@wcorp.com', phone: '+33120212223', initials: 'BW' },
 			},
-			{ method: 'GET', path: '/rest/users/14', body: '' },
 		]);
-		expect(maarch.emulator.log.every((entry) => entry.headers.authorization === basicAuth)).toBe(true);
+		expect(maarch.emulator.log[0].headers.authorization).toBe(basicAuth);
 		expect(maarch.emulator.log[0].headers['content-type']).toMatch(/application\/json/);
+
+		// The same keys, values and types as the account read back (what Create output when it read it back).
+		const stored = await maarch.run({ operation: 'get', userId: byId(14) });
+		expect(result.items[0].json).toEqual(stored.items[0].json);
 	});
 
-	test('create processes every input item with expressions', async () => {
+	test('create without optional fields outputs what Maarch sets: standard mode, empty initials and phone', async () => {
+		const result = await maarch.run({
+			operation: 'create',
+			login: 'rest.api',
+			firstname: 'Robot',
+			lastname: 'API',
+			mail: 'robot.api@mairie.example.fr',
+			additionalFields: { mode: 'rest' },
+		});
+		expect(result.items[0].json).toMatchObject({ id: 14, user_id: 'rest.api', mode: 'rest', initials: '', phone: '', status: 'OK' });
+		const plain = await maarch.run({ operation: 'create', login: 'plain', firstname: 'P', lastname: 'Lain', mail: 'p.lain@mairie.example.fr' });
+		expect(plain.items[0].json).toMatchObject({ id: 15, mode: 'standard', initials: '', phone: '' });
+		expect(received().map(({ method, path }) => `${method} ${path}`)).toEqual(['POST /rest/users', 'POST /rest/users']);
+		for (const id of [14, 15]) {
+			const stored = await maarch.run({ operation: 'get', userId: byId(id) });
+			expect(stored.items[0].json).toEqual(id === 14 ? result.items[0].json : plain.items[0].json);
+		}
+	});
+
+	test('create processes every input item with expressions, one request each', async () => {
 		const result = await maarch.run(
 			{
 				operation: 'create',
@@ -61,12 +87,37 @@ describe('Maarch Courrier user operations', () => {
 			},
 		);
 		expect(result.error).toBeUndefined();
-		expect(result.items.map((item) => [item.json.user_id, item.pairedItem])).toEqual([
-			['a.martin', { item: 0 }],
-			['e.petit', { item: 1 }],
+		expect(result.items.map((item) => [item.json.user_id, item.json.firstname, item.pairedItem])).toEqual([
+			['a.martin', 'Alice', { item: 0 }],
+			['e.petit', 'Émile', { item: 1 }],
 		]);
 		expect(maarch.emulator.findByLogin('e.petit')?.firstname).toBe('Émile');
+		expect(received().map(({ method, path }) => `${method} ${path}`)).toEqual(['POST /rest/users', 'POST /rest/users']);
 		expect(result.nodes['Manual Trigger'].outputs[0]).toHaveLength(2);
+	});
+
+	test('1,000 creations cost 1,000 requests, and each output is the account Maarch stored', async () => {
+		const items = Array.from({ length: 1000 }, (_, index) => ({ login: `agent${index}`, last: `Numéro ${index}` }));
+		const result = await maarch.run(
+			{
+				operation: 'create',
+				login: '={{ $json.login }}',
+				firstname: 'Agent',
+				lastname: '={{ $json.last }}',
+				mail: '={{ $json.login }}@mairie.example.fr',
+			},
+			{ items },
+		);
+		expect(result.error).toBeUndefined();
+		expect(maarch.emulator.log).toHaveLength(1000);
+		expect(maarch.emulator.log.every((entry) => entry.method === 'POST' && entry.path === '/rest/users')).toBe(true);
+		expect(result.items).toHaveLength(1000);
+		result.items.forEach((item, index) => {
+			expect(item.pairedItem).toEqual({ item: index });
+			const stored = maarch.emulator.findByLogin(`agent${index}`)!;
+			// The ID answered for this item's request, whatever order concurrent requests arrived in.
+			expect(item.json).toMatchObject({ id: stored.id, user_id: stored.user_id, lastname: stored.lastname, mail: stored.mail, status: stored.status });
+		});
 	});
 
 	test('get by ID outputs the user with groups and entities', async () => {
@@ -87,6 +138,32 @@ describe('Maarch Courrier user operations', () => {
 		expect(received().map(({ method, path }) => `${method} ${path}`)).toEqual([
 			'GET /rest/users',
 			'GET /rest/users/12',
+		]);
+	});
+
+	test('users picked by login: the user list is read once for the execution, not once per item', async () => {
+		const result = await maarch.run(
+			{ operation: 'get', userId: byLogin('={{ $json.login }}') },
+			{ items: [{ login: 'bbain' }, { login: 'ccordy' }, { login: 'HLENOIR' }] },
+		);
+		expect(result.error).toBeUndefined();
+		expect(result.items.map((item) => item.json.user_id)).toEqual(['bbain', 'ccordy', 'hlenoir']);
+		const paths = received().map(({ method, path }) => `${method} ${path}`);
+		expect(paths.filter((path) => path === 'GET /rest/users')).toHaveLength(1);
+		expect(paths.sort()).toEqual(['GET /rest/users', 'GET /rest/users/10', 'GET /rest/users/11', 'GET /rest/users/12']);
+	});
+
+	test('a login missing from the list read earlier is looked up in a fresh list before it is reported', async () => {
+		const result = await maarch.run(
+			{ operation: 'get', userId: byLogin('={{ $json.login }}'), requestOptions: { concurrency: 1 } },
+			{ items: [{ login: 'bbain' }, { login: 'ghost' }], node: { onError: 'continueRegularOutput' } },
+		);
+		expect(result.items[0].json).toMatchObject({ id: 10 });
+		expect(result.items[1].json).toEqual({ error: "No Maarch Courrier user has the login 'ghost'" });
+		expect(received().map(({ method, path }) => `${method} ${path}`)).toEqual([
+			'GET /rest/users',
+			'GET /rest/users/10',
+			'GET /rest/users',
 		]);
 	});
 

@@ -5,7 +5,9 @@ import { apiError } from '../../../../shared/errors';
 import { checkEmail, checkText } from '../../../../shared/validation';
 import { maarchApiRequest } from '../../../transport';
 import { checkPersonFields, optionalPersonFields } from './common';
+import { createdUser, isRestoredAccount } from '../../../helpers/users';
 import { pathSegment } from '../../../../shared/path';
+import { isObject } from '../../../../shared/request';
 
 const properties: INodeProperties[] = [
 	{
@@ -56,17 +58,20 @@ const properties: INodeProperties[] = [
 		type: 'options',
 		default: 'update',
 		description:
-			'Maarch Courrier restores a deleted account when its login is used again, with its old details, and ignores the ones sent',
+			'Maarch Courrier restores a deleted account when its login is used again, with its old details, and ignores the ones sent. It answers exactly as for a new account, so only reading the account back tells.',
+		// The values and their order are frozen (v1): 'update' is the default of every saved workflow.
 		options: [
 			{
-				name: 'Apply the Given Details',
+				name: 'Assume a New Account',
 				value: 'update',
-				description: 'Restore the account and update it with the details above',
+				description:
+					'One request per user; the output holds the details sent. A restored account is not noticed and keeps its old details.',
 			},
 			{
-				name: 'Fail',
+				name: 'Check and Fail',
 				value: 'error',
-				description: 'Report it as an error (the account is restored all the same)',
+				description:
+					'Read the account back (one more request per user) and report a restored account as an error (it is restored all the same)',
 			},
 		],
 	},
@@ -76,8 +81,6 @@ export const description = updateDisplayOptions(
 	{ show: { resource: ['user'], operation: ['create'] } },
 	properties,
 );
-
-const COMPARED_FIELDS = ['firstname', 'lastname', 'mail', 'initials', 'phone', 'mode'];
 
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject> {
 	const login = checkText(this.getNodeParameter('login', itemIndex), {
@@ -107,7 +110,9 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 		body: { userId: login, ...person },
 		itemIndex,
 		subject: { login },
-	})) as { id?: number };
+	})) as { id?: unknown } | undefined;
+	// The ID is the one thing the output cannot take from what was sent: an answer without it is
+	// not the documented `{"id": <int>}` (users page, field notes) and is an error, not a guess.
 	const id = String(created?.id ?? '');
 	if (!/^\d+$/.test(id)) {
 		throw apiError(
@@ -116,36 +121,29 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 			{ itemIndex },
 		);
 	}
+	// One request: the output is built from the details sent, the ID answered and what Maarch
+	// sets on a new account (createdUser), with the keys and types of the account read back.
+	const user = createdUser(Number(id), login, person);
+	if (onDeletedLogin !== 'error') return user;
 
-	// Reusing a deleted login revives the old account and ignores the body (field notes), so the
-	// account is read back: details that differ from the ones sent reveal a revived account.
-	const subject = { userId: id, login };
-	const stored = (await maarchApiRequest(this, 'GET', `/users/${pathSegment(id, 'User')}`, { itemIndex, subject })) as IDataObject;
-	const differs = COMPARED_FIELDS.some(
-		(key) => person[key] !== undefined && String(stored[key] ?? '') !== String(person[key]),
-	);
-	if (!differs) return stored;
-
-	if (onDeletedLogin === 'error') {
+	// The one read-back: a login that belonged to a deleted user revives the old account, ignores
+	// the details sent (field notes) and gets the same `{"id"}` answer as a new account, so only
+	// the account itself tells. Asked for ('Check and Fail'), it costs one GET per creation.
+	const stored = (await maarchApiRequest(this, 'GET', `/users/${pathSegment(id, 'User')}`, {
+		itemIndex,
+		subject: { userId: id, login },
+		shape: { what: 'a user (a JSON object with its id)', test: (value) => isObject(value) && value.id !== undefined },
+	})) as IDataObject;
+	if (isRestoredAccount(stored, person)) {
 		throw apiError(
 			this.getNode(),
 			{
 				message: `The login '${login}' belonged to a deleted Maarch Courrier user (ID ${id}): Maarch restored that account with its old details`,
 				description:
-					"The account is active again with its former name and e-mail, groups and entities; the details sent were ignored. Update it with the Update operation, or set 'If the Login Belonged to a Deleted User' to 'Apply the Given Details'.",
+					"The account is active again with its former name and e-mail, groups and entities; the details sent were ignored. Update it with the Update operation if it is the right person.",
 			},
 			{ itemIndex },
 		);
 	}
-	const merged: IDataObject = {
-		firstname: stored.firstname,
-		lastname: stored.lastname,
-		mail: stored.mail,
-		initials: stored.initials,
-		phone: stored.phone,
-		mode: stored.mode,
-		...person,
-	};
-	await maarchApiRequest(this, 'PUT', `/users/${pathSegment(id, 'User')}`, { body: merged, itemIndex, subject });
-	return { ...stored, ...merged, revivedDeletedUser: true };
+	return user;
 }
