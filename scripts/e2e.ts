@@ -8,7 +8,8 @@
  *                               2 minutes per line: n8n polls once a minute)
  *   E2E_EXAMPLES=fast-otp,maarch-departure   runs only the examples whose file name contains one of these
  *   E2E_SAVE_RUNS=/tmp/runs     writes each run's output (the IRun JSON) there, for reading
- *   E2E_FAULTS=0                skips the fault chapter (test/e2e/faults.ts: 503 and 429 with
+ *   E2E_FAULTS=0                skips the fault chapter (test/e2e/faults.ts, and the concurrency
+ *                               cases of test/e2e/concurrency.ts: 503 and 429 with
  *                               Retry-After, a dropped connection, a timeout, a POST answered 503,
  *                               a 401, Continue On Fail and the error output, for every vendor;
  *                               one workflow per vendor, about 30 s per line);
@@ -54,6 +55,7 @@ import { FLOWERDOCS_SAMPLE } from '../test/emulators/flowerdocs/sample';
 import type { Emulators, NodeExpectation } from '../test/e2e/expectations';
 import { EXPECTATIONS, contains, describeExpected } from '../test/e2e/expectations';
 import type { FaultSuite } from '../test/e2e/faults';
+import { FAST_CONCURRENCY, MAARCH_CONCURRENCY } from '../test/e2e/concurrency';
 import { FAULT_SUITES, armFaults, checkFaultRun, faultWorkflow } from '../test/e2e/faults';
 import { checkCredentialTests } from '../test/e2e/credential-tests';
 import { checkProxy } from '../test/e2e/proxy';
@@ -232,7 +234,8 @@ function selectedFaultSuites(): FaultSuite[] {
 		.split(',')
 		.map((part) => part.trim())
 		.filter((part) => part && part !== '1');
-	return FAULT_SUITES.filter((suite) => wanted.length === 0 || wanted.includes(suite.key));
+	const suites: FaultSuite[] = [...FAULT_SUITES, MAARCH_CONCURRENCY as unknown as FaultSuite, FAST_CONCURRENCY as unknown as FaultSuite];
+	return suites.filter((suite) => wanted.length === 0 || wanted.includes(suite.key));
 }
 
 /**

@@ -31,6 +31,8 @@ export interface LoggedRequest {
 	time: number;
 	/** Set when a fault was served instead of the real route. */
 	fault?: Fault;
+	/** Requests being handled when this one was logged, itself included. */
+	inFlight?: number;
 	/** Only for routes registered with `{ stream: true }`: the unread request body. */
 	stream?: http.IncomingMessage;
 	/** Multipart parts, when the emulator parsed them (see readMultipart users such as FAST). */
@@ -235,7 +237,14 @@ export class EmulatorServer {
 	private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
 		this.inFlight++;
 		this.peakInFlight = Math.max(this.peakInFlight, this.inFlight);
-		res.once('close', () => this.inFlight--);
+		// Answered (finished) or abandoned (closed), whichever comes first.
+		let done = false;
+		const settle = () => {
+			if (!done) this.inFlight--;
+			done = true;
+		};
+		res.once('finish', settle);
+		res.once('close', settle);
 		if (this.delayAllMs > 0) await sleep(this.delayAllMs);
 		const url = new URL(req.url ?? '/', 'http://emulator');
 		const method = (req.method ?? 'GET').toUpperCase();
@@ -277,6 +286,7 @@ export class EmulatorServer {
 			body,
 			at: receivedAt - this.startedAt,
 			time: receivedAt,
+			inFlight: this.inFlight,
 		};
 		if (streamed) entry.stream = req;
 		const socket = req.socket as Partial<TLSSocket>;
