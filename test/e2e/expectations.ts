@@ -159,8 +159,9 @@ export const EXPECTATIONS: Record<string, ExampleExpectation> = {
 			if (!alice.entities.includes('PJS')) problems.push('a.martin is not in entity PJS');
 			if (!alice.maarchParapheurId) problems.push('a.martin is not linked to Maarch Parapheur');
 			if (maarch.findByLogin('bbain')?.phone) problems.push('the rejected bbain row changed bbain');
-			// Create is one request per person (nothing read back); the only reads of one user are
-			// Set phone's, which reads each user before writing it (PUT replaces the whole user).
+			// Create is one request per person after one user list per execution (nothing read back);
+			// the only reads of one user are Set phone's, which reads each user before writing it
+			// (PUT replaces the whole user).
 			const creations = maarch.server.requests('POST', '/rest/users').length;
 			if (creations !== 3) problems.push(`${creations} POST /rest/users for 3 people, expected 3`);
 			const reads = maarch.server.requests('GET', /^\/rest\/users\/\d+$/).map((entry) => entry.path).sort();
@@ -550,10 +551,10 @@ export const EXPECTATIONS: Record<string, ExampleExpectation> = {
 				if (flowerdocs.users.get(login)?.mail !== mail) problems.push(`${login} missing in FlowerDocs`);
 				if (namirial.operators.get(mail)?.externalId !== login) problems.push(`${mail} missing in Trust and Sign`);
 			}
-			// Maarch Courrier: one request per creation, nothing read back.
+			// Maarch Courrier: the user list once for the execution, then one request per creation, nothing read back.
 			const maarchRequests = maarch.log.map((entry) => `${entry.method} ${entry.path}`);
-			if (JSON.stringify(maarchRequests) !== JSON.stringify(['POST /rest/users', 'POST /rest/users'])) {
-				problems.push(`Maarch Courrier requests: ${maarchRequests.join(', ')}; expected one POST /rest/users per person`);
+			if (JSON.stringify(maarchRequests) !== JSON.stringify(['GET /rest/users', 'POST /rest/users', 'POST /rest/users'])) {
+				problems.push(`Maarch Courrier requests: ${maarchRequests.join(', ')}; expected the user list, then one POST /rest/users per person`);
 			}
 			return problems;
 		},

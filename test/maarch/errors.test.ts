@@ -45,17 +45,34 @@ describe('Maarch Courrier errors', () => {
 	};
 	const paths = () => maarch.emulator.log.map((entry) => `${entry.method} ${entry.path}`);
 
-	test('by default a deleted login restored by Maarch is not noticed: one request, the details sent in the output', async () => {
+	test('by default a deleted login restored by Maarch is noticed by its ID and given the details sent', async () => {
+		// An account newer than the deleted one (ID 14): the restored ID 13 is below it.
+		await maarch.run({ operation: 'create', login: 'bwayne', firstname: 'Bruce', lastname: 'Wayne', mail: 'bruce.wayne@wcorp.com' });
+		maarch.emulator.log.length = 0;
 		const result = await maarch.run(newcomer);
 		expect(result.error).toBeUndefined();
-		expect(result.items[0].json).toMatchObject({ id: 13, user_id: 'ancien', firstname: 'Nouvelle', mail: 'nouvelle.recrue@mairie.example.fr', status: 'OK' });
-		expect(result.items[0].json.revivedDeletedUser).toBeUndefined();
-		expect(paths()).toEqual(['POST /rest/users']);
-		// What the default trades for one request: Maarch restored the old account, as it was.
-		expect(maarch.emulator.users.get(13)).toMatchObject({ status: 'OK', firstname: 'Ancien', mail: 'ancien.agent@mairie.example.fr', groups: ['ELU'] });
+		expect(result.items[0].json).toMatchObject({ id: 13, user_id: 'ancien', firstname: 'Nouvelle', lastname: 'Recrue', mail: 'nouvelle.recrue@mairie.example.fr', status: 'OK', revivedDeletedUser: true });
+		expect(paths()).toEqual(['GET /rest/users', 'POST /rest/users', 'GET /rest/users/13', 'PUT /rest/users/13']);
+		expect(maarch.emulator.users.get(13)).toMatchObject({ status: 'OK', firstname: 'Nouvelle', mail: 'nouvelle.recrue@mairie.example.fr' });
 	});
 
-	test("'Check and Fail' reads the account back and reports a deleted login restored by Maarch", async () => {
+	test('by default a new account costs the user list (once per execution) and its creation, nothing read back', async () => {
+		const result = await maarch.run({ operation: 'create', login: 'bwayne', firstname: 'Bruce', lastname: 'Wayne', mail: 'bruce.wayne@wcorp.com' });
+		expect(result.items[0].json).toMatchObject({ id: 14, user_id: 'bwayne' });
+		expect(result.items[0].json.revivedDeletedUser).toBeUndefined();
+		expect(paths()).toEqual(['GET /rest/users', 'POST /rest/users']);
+	});
+
+	test('the limit of the default, as documented: a restored account newer than every listed one is not noticed', async () => {
+		// The seed's deleted user (ID 13) is the newest account: its ID is above every listed one (10 to 12).
+		const result = await maarch.run(newcomer);
+		expect(result.error).toBeUndefined();
+		expect(result.items[0].json.revivedDeletedUser).toBeUndefined();
+		expect(paths()).toEqual(['GET /rest/users', 'POST /rest/users']);
+		expect(maarch.emulator.users.get(13)).toMatchObject({ status: 'OK', firstname: 'Ancien' });
+	});
+
+	test("'Fail' reads the account back and reports a deleted login restored by Maarch", async () => {
 		const error = await failure({ ...newcomer, deletedLogin: 'error' });
 		expect(error.message).toBe(
 			"The login 'ancien' belonged to a deleted Maarch Courrier user (ID 13): Maarch restored that account with its old details",
@@ -64,17 +81,17 @@ describe('Maarch Courrier errors', () => {
 		expect(paths()).toEqual(['POST /rest/users', 'GET /rest/users/13']);
 	});
 
-	test("'Check and Fail' with a new login: two requests, the same output as the default", async () => {
+	test("'Fail' with a new login: two requests, the same output as the default", async () => {
 		const parameters = { operation: 'create', login: 'bwayne', firstname: 'Bruce', lastname: 'Wayne', mail: 'bruce.wayne@wcorp.com', additionalFields: { initials: 'BW', mode: 'standard' } };
 		const checked = await maarch.run({ ...parameters, deletedLogin: 'error' });
 		expect(checked.error).toBeUndefined();
 		expect(paths()).toEqual(['POST /rest/users', 'GET /rest/users/14']);
 		const plain = await maarch.run({ ...parameters, login: 'bwayne2' });
 		expect(plain.items[0].json).toEqual({ ...checked.items[0].json, id: 15, user_id: 'bwayne2' });
-		expect(paths().slice(2)).toEqual(['POST /rest/users']);
+		expect(paths().slice(2)).toEqual(['GET /rest/users', 'POST /rest/users']);
 	});
 
-	test("'Check and Fail' compares only the fields the account read back holds", async () => {
+	test("'Fail' compares only the fields the account read back holds", async () => {
 		// GET /rest/users/{id} is documented as {id, firstname, lastname, mail, phone?, ...}: initials,
 		// mode or a null phone left out of it are not differences.
 		maarch.emulator.injectFault(
@@ -95,7 +112,7 @@ describe('Maarch Courrier errors', () => {
 		expect(result.items[0].json).toMatchObject({ id: 14, initials: 'BW', mode: 'rest', phone: '+33120212223' });
 	});
 
-	test("'Check and Fail': a read-back that is not a user is an error, not a success", async () => {
+	test("'Fail': a read-back that is not a user is an error, not a success", async () => {
 		maarch.emulator.injectFault({ status: 200, body: [{ id: 14 }] }, 1, { method: 'GET' });
 		const error = await failure({ operation: 'create', login: 'bwayne', firstname: 'B', lastname: 'W', mail: 'b@w.fr', deletedLogin: 'error' });
 		expect(error.message).toBe(
@@ -103,11 +120,11 @@ describe('Maarch Courrier errors', () => {
 		);
 	});
 
-	test('a creation answered without an ID is an error, and nothing else is sent', async () => {
+	test('a creation answered without an ID is an error, and nothing is sent after it', async () => {
 		maarch.emulator.injectFault({ status: 200, body: { success: true } }, 1, { method: 'POST' });
 		const error = await failure({ operation: 'create', login: 'bwayne', firstname: 'B', lastname: 'W', mail: 'b@w.fr' });
 		expect(error.message).toBe('Maarch Courrier created the user but did not return its ID');
-		expect(paths()).toEqual(['POST /rest/users']);
+		expect(paths()).toEqual(['GET /rest/users', 'POST /rest/users']);
 	});
 
 	test('Maarch Parapheur not enabled', async () => {

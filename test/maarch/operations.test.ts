@@ -9,7 +9,7 @@ const maarch = useMaarch();
 const received = () => maarch.emulator.log.map(({ method, path, body }) => ({ method, path, body }));
 
 describe('Maarch Courrier user operations', () => {
-	test('create sends one request, the documented body, and outputs the user as Maarch stores it', async () => {
+	test('create sends one request (after the execution\'s one user list), the documented body, and outputs the user as Maarch stores it', async () => {
 		const result = await maarch.run({
 			operation: 'create',
 			login: 'bwayne',
@@ -35,16 +35,17 @@ describe('Maarch Courrier user operations', () => {
 			external_id: {},
 		});
 		expect(result.items[0].pairedItem).toEqual({ item: 0 });
-		// Exactly one request: the creation. Nothing is read back.
+		// The user list, once per execution (to tell a restored account by its ID), then the creation. Nothing is read back.
 		expect(received()).toEqual([
+			{ method: 'GET', path: '/rest/users', body: '' },
 			{
 				method: 'POST',
 				path: '/rest/users',
 				body: { userId: 'bwayne', firstname: 'Bruce', lastname: 'Wayne', mail: 'bruce.wayne@wcorp.com', phone: '+33120212223', initials: 'BW' },
 			},
 		]);
-		expect(maarch.emulator.log[0].headers.authorization).toBe(basicAuth);
-		expect(maarch.emulator.log[0].headers['content-type']).toMatch(/application\/json/);
+		expect(maarch.emulator.log[1].headers.authorization).toBe(basicAuth);
+		expect(maarch.emulator.log[1].headers['content-type']).toMatch(/application\/json/);
 
 		// The same keys, values and types as the account read back (what Create output when it read it back).
 		const stored = await maarch.run({ operation: 'get', userId: byId(14) });
@@ -63,14 +64,14 @@ describe('Maarch Courrier user operations', () => {
 		expect(result.items[0].json).toMatchObject({ id: 14, user_id: 'rest.api', mode: 'rest', initials: '', phone: '', status: 'OK' });
 		const plain = await maarch.run({ operation: 'create', login: 'plain', firstname: 'P', lastname: 'Lain', mail: 'p.lain@mairie.example.fr' });
 		expect(plain.items[0].json).toMatchObject({ id: 15, mode: 'standard', initials: '', phone: '' });
-		expect(received().map(({ method, path }) => `${method} ${path}`)).toEqual(['POST /rest/users', 'POST /rest/users']);
+		expect(received().map(({ method, path }) => `${method} ${path}`)).toEqual(['GET /rest/users', 'POST /rest/users', 'GET /rest/users', 'POST /rest/users']);
 		for (const id of [14, 15]) {
 			const stored = await maarch.run({ operation: 'get', userId: byId(id) });
 			expect(stored.items[0].json).toEqual(id === 14 ? result.items[0].json : plain.items[0].json);
 		}
 	});
 
-	test('create processes every input item with expressions, one request each', async () => {
+	test('create processes every input item with expressions, one request each after one user list', async () => {
 		const result = await maarch.run(
 			{
 				operation: 'create',
@@ -92,11 +93,11 @@ describe('Maarch Courrier user operations', () => {
 			['e.petit', 'Émile', { item: 1 }],
 		]);
 		expect(maarch.emulator.findByLogin('e.petit')?.firstname).toBe('Émile');
-		expect(received().map(({ method, path }) => `${method} ${path}`)).toEqual(['POST /rest/users', 'POST /rest/users']);
+		expect(received().map(({ method, path }) => `${method} ${path}`)).toEqual(['GET /rest/users', 'POST /rest/users', 'POST /rest/users']);
 		expect(result.nodes['Manual Trigger'].outputs[0]).toHaveLength(2);
 	});
 
-	test('1,000 creations cost 1,000 requests, and each output is the account Maarch stored', async () => {
+	test('1,000 creations cost 1,001 requests (one user list), and each output is the account Maarch stored', async () => {
 		const items = Array.from({ length: 1000 }, (_, index) => ({ login: `agent${index}`, last: `Numéro ${index}` }));
 		const result = await maarch.run(
 			{
@@ -109,8 +110,9 @@ describe('Maarch Courrier user operations', () => {
 			{ items },
 		);
 		expect(result.error).toBeUndefined();
-		expect(maarch.emulator.log).toHaveLength(1000);
-		expect(maarch.emulator.log.every((entry) => entry.method === 'POST' && entry.path === '/rest/users')).toBe(true);
+		expect(maarch.emulator.log).toHaveLength(1001);
+		expect(maarch.emulator.log[0]).toMatchObject({ method: 'GET', path: '/rest/users' });
+		expect(maarch.emulator.log.slice(1).every((entry) => entry.method === 'POST' && entry.path === '/rest/users')).toBe(true);
 		expect(result.items).toHaveLength(1000);
 		result.items.forEach((item, index) => {
 			expect(item.pairedItem).toEqual({ item: index });

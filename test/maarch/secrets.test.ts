@@ -47,7 +47,7 @@ describe('the password never leaks', () => {
 		];
 		maarch.emulator.injectFault({ delayMs: 1500 });
 		failures.push(await maarch.run({ operation: 'get', userId: byId(10), requestOptions: { timeout: 1 } }));
-		maarch.emulator.injectFault({ drop: true });
+		maarch.emulator.injectFault({ drop: true }, 1, { method: 'POST' });
 		failures.push(await maarch.run({ operation: 'create', login: 'x', firstname: 'x', lastname: 'x', mail: 'x@x.fr' }));
 		maarch.emulator.injectFault({ status: 200, body: `{"broken": "${MAARCH_API_PASSWORD}` });
 		failures.push(await maarch.run({ operation: 'getMany', returnAll: true }));

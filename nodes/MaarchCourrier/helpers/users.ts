@@ -85,8 +85,8 @@ export async function listUsers(ctx: RequestContext, itemIndex?: number): Promis
  * no entity and no Maarch Parapheur link (`external_id` empty).
  *
  * This is the account only when Maarch created one: a login that belonged to a deleted user gets
- * that old account back, with its old details, under the same answer (field notes). Telling the
- * two apart takes a read-back (Create's `deletedLogin` = `error`).
+ * that old account back, with its old details, under the same answer (field notes). Create tells
+ * the two apart by the ID (see its execute).
  */
 export function createdUser(id: number, login: string, person: IDataObject): IDataObject {
 	return {
@@ -151,6 +151,14 @@ async function lookupList(
 		if (lookupLists.get(ctx) === pending) lookupLists.delete(ctx);
 	});
 	return { users: await pending, reused: false };
+}
+
+/**
+ * The user list of the execution (read once, as for by-login lookups): Create compares the ID it
+ * is answered with the IDs the instance held before.
+ */
+export async function executionUserList(ctx: IExecuteFunctions, itemIndex: number): Promise<MaarchUserSummary[]> {
+	return (await lookupList(ctx, itemIndex, false)).users;
 }
 
 function findLogin(users: MaarchUserSummary[], login: string): MaarchUserSummary | undefined {

@@ -5,7 +5,7 @@ import { apiError } from '../../../../shared/errors';
 import { checkEmail, checkText } from '../../../../shared/validation';
 import { maarchApiRequest } from '../../../transport';
 import { checkPersonFields, optionalPersonFields } from './common';
-import { createdUser, isRestoredAccount } from '../../../helpers/users';
+import { createdUser, executionUserList, isRestoredAccount } from '../../../helpers/users';
 import { pathSegment } from '../../../../shared/path';
 import { isObject } from '../../../../shared/request';
 
@@ -58,20 +58,20 @@ const properties: INodeProperties[] = [
 		type: 'options',
 		default: 'update',
 		description:
-			'Maarch Courrier restores a deleted account when its login is used again, with its old details, and ignores the ones sent. It answers exactly as for a new account, so only reading the account back tells.',
+			'Maarch Courrier restores a deleted account when its login is used again, with its old details, and ignores the ones sent',
 		// The values and their order are frozen (v1): 'update' is the default of every saved workflow.
 		options: [
 			{
-				name: 'Assume a New Account',
+				name: 'Apply the Given Details',
 				value: 'update',
 				description:
-					'One request per user; the output holds the details sent. A restored account is not noticed and keeps its old details.',
+					'Update the restored account with the details sent. Noticed from its ID, older than the accounts listed once per execution; a restored account newer than every active one is not noticed (use Fail to read each creation back).',
 			},
 			{
-				name: 'Check and Fail',
+				name: 'Fail',
 				value: 'error',
 				description:
-					'Read the account back (one more request per user) and report a restored account as an error (it is restored all the same)',
+					'Read every created account back (one more request per user) and report a restored account as an error (it is restored all the same)',
 			},
 		],
 	},
@@ -105,6 +105,8 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 		...checkPersonFields(this.getNodeParameter('additionalFields', itemIndex, {}) as IDataObject),
 	};
 	const onDeletedLogin = this.getNodeParameter('deletedLogin', itemIndex, 'update') as string;
+	// The IDs the instance held before this execution's creations (one list per execution).
+	const before = onDeletedLogin === 'error' ? undefined : await executionUserList(this, itemIndex);
 
 	const created = (await maarchApiRequest(this, 'POST', '/users', {
 		body: { userId: login, ...person },
@@ -121,29 +123,48 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 			{ itemIndex },
 		);
 	}
-	// One request: the output is built from the details sent, the ID answered and what Maarch
-	// sets on a new account (createdUser), with the keys and types of the account read back.
-	const user = createdUser(Number(id), login, person);
-	if (onDeletedLogin !== 'error') return user;
+	const subject = { userId: id, login };
+	if (before) {
+		// A new account gets an ID above every existing one (an auto-increment), deleted ones
+		// included. An ID at or below the highest listed one is an existing account: the login of
+		// a deleted user (not listed), restored with its old details. Only then is it read back
+		// and given the details sent; otherwise the output is built from what was sent.
+		const highest = Math.max(0, ...before.map((user) => Number(user.id)).filter(Number.isFinite));
+		if (Number(id) > highest) return createdUser(Number(id), login, person);
+		const stored = await readUser(this, id, itemIndex, subject);
+		const merged: IDataObject = {
+			firstname: stored.firstname,
+			lastname: stored.lastname,
+			mail: stored.mail,
+			initials: stored.initials,
+			phone: stored.phone,
+			mode: stored.mode,
+			...person,
+		};
+		await maarchApiRequest(this, 'PUT', `/users/${pathSegment(id, 'User')}`, { body: merged, itemIndex, subject });
+		return { ...createdUser(Number(id), login, person), ...stored, ...merged, revivedDeletedUser: true };
+	}
 
-	// The one read-back: a login that belonged to a deleted user revives the old account, ignores
-	// the details sent (field notes) and gets the same `{"id"}` answer as a new account, so only
-	// the account itself tells. Asked for ('Check and Fail'), it costs one GET per creation.
-	const stored = (await maarchApiRequest(this, 'GET', `/users/${pathSegment(id, 'User')}`, {
-		itemIndex,
-		subject: { userId: id, login },
-		shape: { what: 'a user (a JSON object with its id)', test: (value) => isObject(value) && value.id !== undefined },
-	})) as IDataObject;
+	// 'Fail': every creation read back, a restored account (details other than the ones sent) an error.
+	const stored = await readUser(this, id, itemIndex, subject);
 	if (isRestoredAccount(stored, person)) {
 		throw apiError(
 			this.getNode(),
 			{
 				message: `The login '${login}' belonged to a deleted Maarch Courrier user (ID ${id}): Maarch restored that account with its old details`,
 				description:
-					"The account is active again with its former name and e-mail, groups and entities; the details sent were ignored. Update it with the Update operation if it is the right person.",
+					"The account is active again with its former name and e-mail, groups and entities; the details sent were ignored. Update it with the Update operation, or set 'If the Login Belonged to a Deleted User' to 'Apply the Given Details'.",
 			},
 			{ itemIndex },
 		);
 	}
-	return user;
+	return createdUser(Number(id), login, person);
+}
+
+async function readUser(ctx: IExecuteFunctions, id: string, itemIndex: number, subject: { userId: string; login: string }): Promise<IDataObject> {
+	return (await maarchApiRequest(ctx, 'GET', `/users/${pathSegment(id, 'User')}`, {
+		itemIndex,
+		subject,
+		shape: { what: 'a user (a JSON object with its id)', test: (value) => isObject(value) && value.id !== undefined },
+	})) as IDataObject;
 }
