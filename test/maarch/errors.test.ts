@@ -163,6 +163,38 @@ describe('Maarch Courrier errors', () => {
 		);
 	});
 
+	test('a duplicate login answered in French (an instance set to French) keeps the "use Update" hint', async () => {
+		maarch.emulator.lang = 'fr';
+		const error = await failure({ operation: 'create', login: 'bbain', firstname: 'B', lastname: 'B', mail: 'b@example.fr' });
+		expect(error.message).toBe("A Maarch Courrier user with the login 'bbain' already exists");
+		expect((error as { description?: string }).description).toBe('Use the Update operation to change it, or choose another login.');
+		expect((await failure({ operation: 'get', userId: byId(42) })).message).toBe('Maarch Courrier user 42 does not exist');
+		expect((await failure({ operation: 'update', userId: byId(42), updateFields: { lastname: 'X' } })).message).toBe(
+			'Maarch Courrier user 42 does not exist',
+		);
+	});
+
+	test('a super-administrator mode refused to the web service account says what is refused and why', async () => {
+		const error = await failure({
+			operation: 'create',
+			login: 'bwayne',
+			firstname: 'Bruce',
+			lastname: 'Wayne',
+			mail: 'bruce.wayne@wcorp.com',
+			additionalFields: { mode: 'root_visible' },
+		});
+		expect(error.message).toBe(
+			"Maarch Courrier refused the super-administrator mode 'root_visible' for 'bwayne' (Service forbidden): only a super administrator may give this mode, and the web service account 'ws_n8n' is not one",
+		);
+		expect(error.message).not.toMatch(/not allowed to manage users/);
+		expect((error as { description?: string }).description).toMatch(/Standard or Web Service/);
+		const update = await failure({ operation: 'update', userId: byId(10), updateFields: { mode: 'root_invisible' } });
+		expect(update.message).toMatch(/^Maarch Courrier refused the super-administrator mode 'root_invisible' for user 10 \(Service forbidden\)/);
+		// The other modes are the account's to give.
+		const rest = await maarch.run({ operation: 'create', login: 'ws_other', firstname: 'W', lastname: 'S', mail: 'ws2@example.fr', additionalFields: { mode: 'rest' } });
+		expect(rest.error).toBeUndefined();
+	});
+
 	test('an account without the user administration right', async () => {
 		maarch.emulator.findByLogin('ws_n8n')!.canManageUsers = false;
 		const error = await failure({ operation: 'getMany', returnAll: true });

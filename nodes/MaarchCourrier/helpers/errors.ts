@@ -13,7 +13,12 @@ export interface MaarchSubject {
 	entityId?: string;
 	maarchParapheurUserId?: number;
 	maarchParapheurLogin?: string;
+	/** The mode sent in the body (create, update). */
+	mode?: string;
 }
+
+/** The super-administrator modes: only a super administrator may give them (Maarch's server code). */
+export const ROOT_MODES: ReadonlySet<string> = new Set(['root_visible', 'root_invisible']);
 
 /** Reads `{errors}` (usual) or `{title, detail}` (unexpected errors) from a Maarch error body. */
 export function readMaarchError(body: unknown): { message?: string; code?: string } {
@@ -82,13 +87,15 @@ export function describeMaarchError(
 			description: "Link the Maarch Courrier user to that account with 'Link to Maarch Parapheur' instead, or choose another login.",
 		};
 	}
-	if (is(/user (does not exist|not found)/i)) {
+	// Maarch answers in the language of the instance (its `lang` setting): English and French texts.
+	if (is(/user (does not exist|not found)|utilisateur (n'|n’)?(existe pas|introuvable)/i)) {
 		return {
 			message: `${user(subject)} does not exist`,
 			description: 'Check the user ID, or pick the user from the list. Deleted users cannot be changed.',
 		};
 	}
-	if (is(/user already exists/i)) {
+	// "User already exists", "The user ID already exists", "L'identifiant utilisateur existe déjà".
+	if (is(/user (id )?already exists|(identifiant|login|utilisateur).{0,40}existe d[ée]j[àa]/i) && !is(/parapheur/i)) {
 		return {
 			message: `A Maarch Courrier user with the login '${subject.login ?? ''}' already exists`,
 			description: 'Use the Update operation to change it, or choose another login.',
@@ -111,6 +118,17 @@ export function describeMaarchError(
 	}
 	if (is(/already linked to this entity/i)) {
 		return { message: `${user(subject)} is already in entity '${subject.entityId ?? ''}'` };
+	}
+	if (failure.status === 403 && is(/service forbidden/i) && subject.mode !== undefined && ROOT_MODES.has(subject.mode)) {
+		// Only these modes are refused: Maarch lets a super administrator alone create or set a
+		// super-administrator account (root_visible, root_invisible), and a web service account
+		// (mode 'rest') never is one. Every other mode and field is allowed to the same account.
+		const who = subject.login ? ` for '${subject.login}'` : subject.userId ? ` for user ${subject.userId}` : '';
+		return {
+			message: `Maarch Courrier refused the super-administrator mode '${subject.mode}'${who} (Service forbidden): only a super administrator may give this mode, and the web service account ${account} is not one`,
+			description:
+				"Choose the mode Standard or Web Service (REST), or have a super administrator set this mode in Maarch Courrier. The account's other user administration rights are not in question.",
+		};
 	}
 	if (failure.status === 403 && is(/service forbidden/i)) {
 		return {

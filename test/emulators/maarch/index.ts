@@ -6,6 +6,10 @@
  * not-found answered as HTTP 400, PUT /users/{id} as a full replace that needs firstname and
  * lastname, a deleted login revived by POST /users (body ignored), GET /users/{id} and
  * DELETE /users/{id}, GET for statusInMaarchParapheur, 503 + Retry-After during upgrades.
+ * `lang: 'fr'` answers in French, as an instance set to French does (Maarch's texts come from its
+ * language files). Only a super administrator may create or set the modes root_visible and
+ * root_invisible (Maarch's server code): a `rest` account, never one, gets 403 "Service forbidden"
+ * there; strict where unsure, the emulator refuses the mode in an update's body too, even unchanged.
  */
 import type { EmulatorResponse, LoggedRequest } from '../shared/server';
 import { EmulatorServer, VendorEmulator, basicCredentials } from '../shared/server';
@@ -42,7 +46,23 @@ export interface MaarchSeed {
 	parapheurEnabled?: boolean;
 	/** Failed logins after which an account is locked. */
 	lockAfter?: number;
+	/** The language of the answers' texts (default English). */
+	lang?: MaarchLang;
 }
+
+export type MaarchLang = 'en' | 'fr';
+
+/**
+ * Texts of the language files that differ by language (Maarch's `_USER_ID_ALREADY_EXISTS`...);
+ * codes such as "Service forbidden" and "Body ... is empty" are English in every language.
+ */
+const TEXTS: Record<string, Record<MaarchLang, string>> = {
+	userExists: { en: 'User already exists', fr: "L'identifiant utilisateur existe déjà" },
+	userDoesNotExist: { en: 'User does not exist', fr: "L'utilisateur n'existe pas" },
+	userNotFound: { en: 'User not found', fr: 'Utilisateur introuvable' },
+};
+
+const ROOT_MODES = ['root_visible', 'root_invisible'];
 
 export const MAARCH_API_LOGIN = 'ws_n8n';
 export const MAARCH_API_PASSWORD = 'S3cr3t-Pa55word!';
@@ -67,6 +87,8 @@ export class MaarchEmulator extends VendorEmulator {
 
 	lockAfter: number;
 
+	lang: MaarchLang;
+
 	/** When set, every route answers 503 with this Retry-After (seconds), as during an upgrade. */
 	maintenanceRetryAfter?: number;
 
@@ -76,6 +98,7 @@ export class MaarchEmulator extends VendorEmulator {
 		super();
 		this.parapheurEnabled = seed.parapheurEnabled ?? true;
 		this.lockAfter = seed.lockAfter ?? 5;
+		this.lang = seed.lang ?? 'en';
 		for (const [id, label] of Object.entries(
 			seed.groups ?? { ELU: 'Élus', AGENT: 'Agents', ADMINISTRATEUR: 'Administrateurs' },
 		))
@@ -156,6 +179,17 @@ export class MaarchEmulator extends VendorEmulator {
 		return undefined;
 	}
 
+	private text(key: keyof typeof TEXTS): string {
+		return TEXTS[key][this.lang];
+	}
+
+	/** The refusal of a super-administrator mode to a caller who is not a super administrator. */
+	private refuseRootMode(req: LoggedRequest, body: Record<string, unknown>): EmulatorResponse | undefined {
+		if (!ROOT_MODES.includes(body.mode as string)) return undefined;
+		const caller = this.findByLogin(basicCredentials(req)?.login ?? '');
+		return caller && ROOT_MODES.includes(caller.mode) ? undefined : bad('Service forbidden', 403);
+	}
+
 	private activeUser(id: string): MaarchUser | undefined {
 		const user = this.users.get(Number(id));
 		return user && user.status !== 'DEL' && /^\d+$/.test(id) ? user : undefined;
@@ -223,17 +257,17 @@ export class MaarchEmulator extends VendorEmulator {
 
 		s.route('GET', '/rest/users/:id', (_req, { id }) => {
 			const user = this.activeUser(id);
-			return user ? { status: 200, body: this.details(user) } : bad('User does not exist');
+			return user ? { status: 200, body: this.details(user) } : bad(this.text('userDoesNotExist'));
 		});
 
 		s.route('POST', '/rest/users', (req) => {
 			const body = asObject(req.body);
 			if (typeof body.userId !== 'string' || !LOGIN_PATTERN.test(body.userId))
 				return bad('Body userId is empty, not a string or not valid');
-			const invalid = this.validatePerson(body);
+			const invalid = this.validatePerson(body) ?? this.refuseRootMode(req, body);
 			if (invalid) return invalid;
 			const existing = this.findByLogin(body.userId);
-			if (existing && existing.status !== 'DEL') return bad('User already exists');
+			if (existing && existing.status !== 'DEL') return bad(this.text('userExists'));
 			if (existing) {
 				// Maarch revives the deleted account as it was and ignores the body.
 				existing.status = 'OK';
@@ -253,9 +287,9 @@ export class MaarchEmulator extends VendorEmulator {
 
 		s.route('PUT', '/rest/users/:id', (req, { id }) => {
 			const user = this.activeUser(id);
-			if (!user) return bad('User not found');
+			if (!user) return bad(this.text('userNotFound'));
 			const body = asObject(req.body);
-			const invalid = this.validatePerson(body);
+			const invalid = this.validatePerson(body) ?? this.refuseRootMode(req, body);
 			if (invalid) return invalid;
 			user.firstname = body.firstname as string;
 			user.lastname = body.lastname as string;
@@ -269,7 +303,7 @@ export class MaarchEmulator extends VendorEmulator {
 
 		s.route('DELETE', '/rest/users/:id', (_req, { id }) => {
 			const user = this.activeUser(id);
-			if (!user) return bad('User does not exist');
+			if (!user) return bad(this.text('userDoesNotExist'));
 			user.status = 'DEL';
 			return { status: 204 };
 		});

@@ -111,7 +111,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	const created = (await maarchApiRequest(this, 'POST', '/users', {
 		body: { userId: login, ...person },
 		itemIndex,
-		subject: { login },
+		subject: { login, mode: typeof person.mode === 'string' ? person.mode : undefined },
 	})) as { id?: unknown } | undefined;
 	// The ID is the one thing the output cannot take from what was sent: an answer without it is
 	// not the documented `{"id": <int>}` (users page, field notes) and is an error, not a guess.

@@ -71,7 +71,11 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 		const value = changes[key] ?? current[key];
 		if (value !== undefined && value !== null) body[key] = value;
 	}
-	await maarchApiRequest(this, 'PUT', `/users/${pathSegment(userId, 'User')}`, { body, itemIndex, subject });
+	await maarchApiRequest(this, 'PUT', `/users/${pathSegment(userId, 'User')}`, {
+		body,
+		itemIndex,
+		subject: { ...subject, mode: typeof body.mode === 'string' ? body.mode : undefined },
+	});
 	// Nothing is read back after the write: Maarch answers 204 and stores the body as sent (a full
 	// replace), so the user read before, with the body over it, is the user as stored. The read
 	// before the write is the one this operation cannot do without (2 requests per item).
