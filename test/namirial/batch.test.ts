@@ -335,6 +335,29 @@ describe('Data Mode "Auto-Map Input Data"', () => {
 		);
 	});
 
+	test('a key in the wrong case is named with the expected one, not ignored, and nothing is sent', async () => {
+		const result = await namirial.run(
+			{ operation: 'createBatch', dataMode: 'autoMapInputData' },
+			{
+				items: [
+					{ email: 'a.b@agence.example.fr', FirstName: 'Anne', lastName: 'B' },
+					{ email: 'c.d@agence.example.fr', firstName: 'C', lastName: 'D', ReportTypes: 'EMAIL' },
+					{ email: 'e.f@agence.example.fr', firstName: 'E', lastName: 'F' },
+				],
+				node: { continueOnFail: true },
+			},
+		);
+		expect(result.items.map((item) => item.json.error ?? item.json.success)).toEqual([
+			"The item has 'FirstName' (expected 'firstName'): Auto-Map reads the API names, which are case-sensitive",
+			"The item has 'ReportTypes' (expected 'reportTypes'): Auto-Map reads the API names, which are case-sensitive",
+			true,
+		]);
+		expect(namirial.emulator.batches[0].rows.map((row) => row[0])).toEqual(['e.f@agence.example.fr']);
+		const stopped = await namirial.run({ operation: 'deleteBatch', dataMode: 'autoMapInputData' }, { items: [{ Email: 'paul.durand@agence.example.fr' }] });
+		expect(stopped.error?.message).toBe("The item has 'Email' (expected 'email'): Auto-Map reads the API names, which are case-sensitive");
+		expect(stopped.error?.message).not.toMatch(/is required/);
+	});
+
 	test('updateBatch writes only the fields present; deleteBatch reads email', async () => {
 		const updated = await namirial.run(
 			{ operation: 'updateBatch', dataMode: 'autoMapInputData' },

@@ -81,7 +81,10 @@ describe('Trust and Sign credential', () => {
 	test('an operator without ADMINISTRATION is told why', async () => {
 		namirial.emulator.operator(NAMIRIAL_ADMIN_EMAIL)!.authorizations = ['VALIDATION'];
 		const result = await namirial.run({ operation: 'getMany', returnAll: true });
-		expect(result.error?.message).toMatch(/refused this action for the admin operator .* \(HTTP 403\): Access denied/);
+		expect(result.error?.message).toBe(
+			`Trust and Sign refused this action to the credential's operator ${NAMIRIAL_ADMIN_EMAIL}, who is not an admin operator (HTTP 403): Access denied`,
+		);
+		expect(result.error?.message).not.toMatch(/the admin operator/);
 		expect(result.error?.description).toMatch(/ADMINISTRATION/);
 	});
 

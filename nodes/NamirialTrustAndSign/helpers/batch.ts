@@ -12,6 +12,7 @@ import { writeCsv } from '../../shared/csv';
 import type { BatchResult, ItemOutcome, PreparedItem } from '../../shared/dispatch';
 import { apiError } from '../../shared/errors';
 import { toNodeError } from '../../shared/execute';
+import { InputError } from '../../shared/validation';
 import { namirialApiRequest } from '../transport';
 import type { BatchReport, BatchRowError } from './operators';
 import { chunk, matchReportErrors, readBatchReport } from './operators';
@@ -72,13 +73,33 @@ export function isAutoMapped(ctx: IExecuteFunctions): boolean {
 	return ctx.getNodeParameter('dataMode', 0, 'defineBelow') === 'autoMapInputData';
 }
 
-/** The fields of an item under the API names, without the empty ones (auto-map mode). */
+const given = (value: unknown) => value !== undefined && value !== null && value !== '';
+
+/**
+ * The fields of an item under the API names, without the empty ones (auto-map mode). A field
+ * whose name differs from an API name only in case (`FirstName`, the spelling of the page's
+ * tables) is refused, naming the key found and the one expected, rather than ignored or taken:
+ * the page says key names are case-sensitive and its JSON examples spell them `firstName`... (field
+ * notes), so the node reads only that spelling and says so instead of guessing.
+ */
 export function itemFields(ctx: IExecuteFunctions, itemIndex: number, names: readonly string[]): IDataObject {
 	const json = ctx.getInputData()[itemIndex]?.json ?? {};
 	const fields: IDataObject = {};
+	const misspelt: string[] = [];
 	for (const name of names) {
 		const value = json[name];
-		if (value !== undefined && value !== null && value !== '') fields[name] = value;
+		if (given(value)) {
+			fields[name] = value;
+			continue;
+		}
+		const found = Object.keys(json).find((key) => key !== name && key.toLowerCase() === name.toLowerCase() && given(json[key]));
+		if (found !== undefined) misspelt.push(`'${found}' (expected '${name}')`);
+	}
+	if (misspelt.length > 0) {
+		throw new InputError(
+			`The item has ${misspelt.join(', ')}: Auto-Map reads the API names, which are case-sensitive`,
+			`Rename the field${misspelt.length > 1 ? 's' : ''} to the API spelling (${names.join(', ')}), for example with an Edit Fields node, or use the Data Mode 'Define Below'.`,
+		);
 	}
 	return fields;
 }

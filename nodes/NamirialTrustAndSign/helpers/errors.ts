@@ -43,8 +43,11 @@ export function describeNamirialError(
 	}
 	if (failure.status === 403) {
 		return {
-			message: `Trust and Sign refused this action for the admin operator ${adminEmail ?? ''} (HTTP 403)${failure.vendorMessage ? `: ${failure.vendorMessage}` : ''}`,
-			description: 'The credential must belong to an operator with the ADMINISTRATION authorization.',
+			// A 403 means the login worked but the operator is not an admin operator (a viewer, a
+			// validator...): it is named for what it is, the credential's operator.
+			message: `Trust and Sign refused this action to the credential's operator${adminEmail ? ` ${adminEmail}` : ''}, who is not an admin operator (HTTP 403)${failure.vendorMessage ? `: ${failure.vendorMessage}` : ''}`,
+			description:
+				'Managing operators takes an admin operator: give this operator the ADMINISTRATION authorization in Trust and Sign, or put the e-mail and password of an admin operator in the credential.',
 		};
 	}
 	if (failure.status === 404 && !failure.vendorCode) {
