@@ -134,7 +134,7 @@ function cases(emulators: Emulators): CredentialCase[] {
 		},
 		{
 			credential: 'flowerDocsApi',
-			name: 'missing right (403)',
+			name: 'no right to manage users (no ADMIN profile)',
 			arrange: () => {
 				const user = flowerdocs.users.get(FLOWERDOCS_API_USER)!;
 				const before = user.profiles;
@@ -142,7 +142,7 @@ function cases(emulators: Emulators): CredentialCase[] {
 				return () => (user.profiles = before);
 			},
 			status: 'Error',
-			message: FLOWERDOCS_TEST_MESSAGES[403](FLOWERDOCS_API_USER, FLOWERDOCS_SCOPE),
+			message: FLOWERDOCS_TEST_MESSAGES.noAdmin(FLOWERDOCS_API_USER, FLOWERDOCS_SCOPE, ['AllUsers']),
 			requests: 2,
 		},
 		{

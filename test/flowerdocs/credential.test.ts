@@ -1,6 +1,6 @@
 /**
  * The credential's Test, run as n8n runs it (the node's `credentialTest` named by `testedBy`, the
- * same on n8n 1.x and 2.x): a login, then a search on the user service.
+ * same on n8n 1.x and 2.x): a login, then a read of the credential's own user and its profiles.
  */
 import { FLOWERDOCS_API_USER } from '../emulators/flowerdocs';
 import { testCredentialWithNode } from '../harness';
@@ -15,17 +15,17 @@ const testCredential = async (data: Record<string, unknown>) =>
 describe('FlowerDocs credential test', () => {
 	const data = (overrides: Record<string, string | boolean> = {}) => ({ ...fd.credentials().flowerDocsApi, ...overrides });
 
-	test('logs in, then asks the user service with the token', async () => {
+	test('logs in, then reads its own user and profiles with the token (read-only)', async () => {
 		expect(await testCredential(data())).toEqual({
 			status: 'OK',
-			message: "Connection successful: user 'n8n' logged into scope 'GEC' and the user service answers",
+			message: "Connection successful: user 'n8n' logged into scope 'GEC' and has the ADMIN profile, which may manage users",
 		});
 		expect(fd.emulator.log.map((entry) => `${entry.method} ${entry.path}`)).toEqual([
 			'POST /core/rest/authentication',
-			'GET /core/rest/users/search',
+			'GET /core/rest/users/n8n',
 		]);
 		expect(fd.emulator.log[0].body).toEqual({ user: 'n8n', password: data().password, scope: 'GEC' });
-		expect(fd.emulator.log[1].query).toEqual({ name: 'n8n' });
+		expect(fd.emulator.log[1].query).toEqual({ resolveAuthorities: 'true' });
 		expect(fd.emulator.checkToken(fd.emulator.log[1].headers.token as string)).toMatchObject({ sub: 'n8n', scope: 'GEC' });
 	});
 
@@ -45,8 +45,23 @@ describe('FlowerDocs credential test', () => {
 		expect(result.message).toMatch(/refused the login .* scope 'OTHER'/);
 	});
 
-	test('a user without the right to manage users (403)', async () => {
+	test('a user who may read users but not manage them fails the Test, which writes nothing', async () => {
 		fd.emulator.users.get(FLOWERDOCS_API_USER)!.profiles = ['AllUsers'];
+		// The reads a user without ADMIN may do pass; the writes of the node would all fail.
+		expect((await fd.run({ operation: 'search', search: 'dupont', returnAll: true })).error).toBeUndefined();
+		expect((await fd.run({ operation: 'delete', userId: 'jdupont' })).error?.message).toMatch(/may not do this \(HTTP 403\)/);
+		fd.emulator.clearLogForTest();
+		expect(await testCredential(data())).toEqual({
+			status: 'Error',
+			message:
+				"The login works and user 'n8n' may read users, but it has no ADMIN profile in scope 'GEC' (profiles: AllUsers): FlowerDocs will refuse every Create, Update, Change Password and Delete (HTTP 403). Give it the ADMIN profile in FlowerDocs, or use another account.",
+		});
+		expect(fd.emulator.log.map((entry) => entry.method)).toEqual(['POST', 'GET']);
+		expect(fd.emulator.users.has('jdupont')).toBe(true);
+	});
+
+	test('a user service that refuses even the read (403)', async () => {
+		fd.emulator.injectFault({ status: 403, body: { code: 'T00403', message: 'Access denied' } }, 1, { path: '/core/rest/users/n8n' });
 		expect(await testCredential(data())).toEqual({ status: 'Error', message: FLOWERDOCS_TEST_MESSAGES[403]('n8n', 'GEC') });
 	});
 
@@ -69,11 +84,11 @@ describe('FlowerDocs credential test', () => {
 	});
 
 	test('an unexpected answer is quoted, without the token', async () => {
-		fd.emulator.injectFault({ status: 500, body: { code: 'T00500', message: 'Internal error' } }, 1, { path: '/core/rest/users/search' });
-		expect((await testCredential(data())).message).toBe(`FlowerDocs answered HTTP 500 at ${fd.emulator.url}/rest/users/search: Internal error`);
+		fd.emulator.injectFault({ status: 500, body: { code: 'T00500', message: 'Internal error' } }, 1, { path: '/core/rest/users/n8n' });
+		expect((await testCredential(data())).message).toBe(`FlowerDocs answered HTTP 500 at ${fd.emulator.url}/rest/users/n8n: Internal error`);
 		const token = fd.emulator.issueToken(FLOWERDOCS_API_USER, 'GEC');
 		fd.emulator.issueToken = () => token;
-		fd.emulator.injectFault({ status: 500, body: { code: 'T00500', message: `token ${token} refused` } }, 1, { path: '/core/rest/users/search' });
-		expect((await testCredential(data())).message).toBe(`FlowerDocs answered HTTP 500 at ${fd.emulator.url}/rest/users/search: token [redacted] refused`);
+		fd.emulator.injectFault({ status: 500, body: { code: 'T00500', message: `token ${token} refused` } }, 1, { path: '/core/rest/users/n8n' });
+		expect((await testCredential(data())).message).toBe(`FlowerDocs answered HTTP 500 at ${fd.emulator.url}/rest/users/n8n: token [redacted] refused`);
 	});
 });

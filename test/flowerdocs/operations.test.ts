@@ -94,9 +94,22 @@ describe('FlowerDocs user operations', () => {
 	test('search sends name= and outputs one item per user, with a limit', async () => {
 		const all = await fd.run({ operation: 'search', search: 'ma', returnAll: true });
 		expect(all.items.map((item) => item.json.id)).toEqual(['mmartin']);
-		const limited = await fd.run({ operation: 'search', search: '', returnAll: false, limit: 2 });
+		const limited = await fd.run({ operation: 'search', search: 'a', returnAll: false, limit: 2 });
 		expect(limited.items).toHaveLength(2);
-		expect(fd.received().map((entry) => entry.query)).toEqual([{ name: 'ma' }, { name: '' }]);
+		expect(fd.received().map((entry) => entry.query)).toEqual([{ name: 'ma' }, { name: 'a' }]);
+	});
+
+	test('an empty search says FlowerDocs needs a text, before sending the ?name= it refuses', async () => {
+		const result = await fd.run({ operation: 'search', search: '', returnAll: true });
+		expect(result.error?.message).toBe("'Search Text' is required: FlowerDocs has no list of every user, its search needs a text");
+		expect(result.error?.description).toMatch(/use Get with the users' IDs/);
+		expect(fd.received()).toEqual([]);
+		// The emulator follows the page: the text is to be filled in, `?name=` is refused.
+		const token = fd.emulator.issueToken('n8n', 'GEC');
+		const answer = await fetch(`${fd.emulator.url}/rest/users/search?name=`, { headers: { token } });
+		expect(answer.status).toBe(400);
+		expect(await answer.json()).toEqual({ code: 'T00400', message: "Parameter 'name' is required" });
+		expect((await fetch(`${fd.emulator.url}/rest/users/search`, { headers: { token } })).status).toBe(400);
 	});
 
 	test('changePassword sends PUT /rest/users/{id}/password and never outputs the password', async () => {

@@ -1,7 +1,10 @@
 /**
  * The Test of the FlowerDocs credential: a login (`POST /rest/authentication`, as the node's
- * preAuthentication does), then a search for the credential's own user on the user service, which
- * every operation of the node needs. The token it gets is not kept.
+ * preAuthentication does), then a read of the credential's own user on the user service
+ * (`GET /rest/users/{user}?resolveAuthorities=true`, read-only), which every operation of the node
+ * needs. FlowerDocs lets any logged-in user read users but only a user with the ADMIN profile
+ * write them: a read that works proves nothing about the writes (issue 16), so the profiles read
+ * back decide. The token it gets is not kept.
  */
 import type { ICredentialsDecrypted, ICredentialTestFunctions, INodeCredentialTestResult } from 'n8n-workflow';
 
@@ -20,14 +23,19 @@ import { flowerDocsBaseUrl } from '../transport';
 
 export const FLOWERDOCS_TEST_MESSAGES = {
 	ok: (user: string, scope: string) =>
+		`Connection successful: user '${user}' logged into scope '${scope}' and has the ADMIN profile, which may manage users`,
+	/** Profiles not resolved in the answer: the writes cannot be foretold. */
+	okUnknownProfiles: (user: string, scope: string) =>
 		`Connection successful: user '${user}' logged into scope '${scope}' and the user service answers`,
+	noAdmin: (user: string, scope: string, profiles: readonly string[]) =>
+		`The login works and user '${user}' may read users, but it has no ADMIN profile in scope '${scope}' (profiles: ${profiles.length > 0 ? profiles.join(', ') : 'none'}): FlowerDocs will refuse every Create, Update, Change Password and Delete (HTTP 403). Give it the ADMIN profile in FlowerDocs, or use another account.`,
 	401: 'FlowerDocs rejected the session token: check the user, password and scope.',
 	403: (user: string, scope: string) =>
 		`The login works, but user '${user}' may not manage users in scope '${scope}' (HTTP 403): give it a profile allowed to manage users (e.g. ADMIN) in FlowerDocs.`,
 	404: 'The login works, but user management is not available on this FlowerDocs instance (no /rest/users: users may come from a directory). Check the Core URL.',
 	405: 'The login works, but user management is not available on this FlowerDocs instance.',
 	notFlowerDocs: (address: string) =>
-		`${address} answered, but not with FlowerDocs' user search: check the Core URL (with its context path, e.g. https://host/core).`,
+		`${address} answered, but not with FlowerDocs' user service: check the Core URL (with its context path, e.g. https://host/core).`,
 };
 
 export const credentialTest = {
@@ -62,14 +70,20 @@ export const credentialTest = {
 			// Rebuilt rather than appended: the longest form must still be replaced first.
 			secrets.splice(0, secrets.length, ...secretVariants([credentials.password, token]));
 
-			const searchUrl = `${base}/rest/users/search?name=${encodeURIComponent(user)}`;
-			const search = await sendOrDescribe({ method: 'GET', url: searchUrl, headers: { token }, rejectUnauthorized }, wording);
+			const readUrl = `${base}/rest/users/${encodeURIComponent(user)}?resolveAuthorities=true`;
+			const search = await sendOrDescribe({ method: 'GET', url: readUrl, headers: { token }, rejectUnauthorized }, wording);
 			if (typeof search === 'string') return failed(search);
 			const body = parseJson(search.text);
+			const searchUrl = readUrl.replace(/\?.*$/, '');
 			if (search.status >= 200 && search.status < 300) {
-				return Array.isArray(body)
+				// One element for one id (field notes).
+				const self = Array.isArray(body) ? (body[0] as { id?: unknown; profiles?: unknown } | undefined) : undefined;
+				if (!self || typeof self !== 'object') return failed(FLOWERDOCS_TEST_MESSAGES.notFlowerDocs(shownUrl(searchUrl)));
+				if (!Array.isArray(self.profiles)) return { status: 'OK', message: FLOWERDOCS_TEST_MESSAGES.okUnknownProfiles(user, scope) };
+				const profiles = self.profiles.map(String);
+				return profiles.includes('ADMIN')
 					? { status: 'OK', message: FLOWERDOCS_TEST_MESSAGES.ok(user, scope) }
-					: failed(FLOWERDOCS_TEST_MESSAGES.notFlowerDocs(shownUrl(searchUrl)));
+					: failed(FLOWERDOCS_TEST_MESSAGES.noAdmin(user, scope, profiles));
 			}
 			if (search.status === 401 || search.status === 404 || search.status === 405) {
 				return failed(FLOWERDOCS_TEST_MESSAGES[search.status]);

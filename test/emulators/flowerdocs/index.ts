@@ -7,8 +7,12 @@
  * configurable and short in tests); every other route needs a valid `token` header, else 401;
  * trailing slashes are rejected (404); updates are cancel-and-replace; not-found is HTTP 500 with
  * F00206 (get, delete), F00012 (update) or T01002 (password); F00903 for an existing id. With
- * `userManagement: false`, `/rest/users...` answers 405 (directory-backed instances); a user
- * without the ADMIN profile gets 403 there (T00403). `echoLoginBodyOn401` makes a refused login
+ * `userManagement: false`, `/rest/users...` answers 405 (directory-backed instances). A user
+ * without the ADMIN profile may read users (search, get) but gets 403 (T00403) on every write:
+ * the page says nothing of rights, and real instances let such a user search (issue 16: the
+ * credential Test passed for a user whose every write then failed). The search takes its text as
+ * `name` (the example; the prose says `search`, also read) and refuses it missing or empty with
+ * 400, as the page has it to fill in ("Le paramètre à renseigner") and offers no list of every user. `echoLoginBodyOn401` makes a refused login
  * quote its body (a server that leaks the password). Fault injection and the request log come
  * from the shared EmulatorServer.
  */
@@ -197,8 +201,13 @@ export class FlowerDocsEmulator extends VendorEmulator {
 		if (!this.userManagement && request.path.startsWith(`${this.contextPath}/rest/users`)) {
 			return { status: 405, body: { code: 'T00405', message: 'Method Not Allowed' } };
 		}
-		// Managing users takes the ADMIN profile: a logged-in user without it gets Core's 403.
-		if (request.path.startsWith(`${this.contextPath}/rest/users`) && !this.users.get(checked.sub)?.profiles.includes('ADMIN')) {
+		// Managing users takes the ADMIN profile: a logged-in user without it gets Core's 403 on a
+		// write; reading (GET) is open to every logged-in user.
+		if (
+			request.path.startsWith(`${this.contextPath}/rest/users`) &&
+			request.method !== 'GET' &&
+			!this.users.get(checked.sub)?.profiles.includes('ADMIN')
+		) {
 			return fdError('T00403', `Access denied: user ${checked.sub} may not manage users`, 403);
 		}
 		return undefined;
@@ -251,7 +260,9 @@ export class FlowerDocsEmulator extends VendorEmulator {
 		});
 
 		s.route('GET', `${p}/rest/users/search`, (req) => {
-			const needle = String(req.query.name ?? req.query.search ?? '').toLowerCase();
+			const given = [req.query.name, req.query.search].find((value) => typeof value === 'string' && value !== '');
+			if (given === undefined) return fdError('T00400', "Parameter 'name' is required", 400);
+			const needle = String(given).toLowerCase();
 			const found = [...this.users.values()].filter((user) =>
 				[user.id, user.firstname, user.lastname, user.displayName].some((value) => value.toLowerCase().includes(needle)),
 			);
