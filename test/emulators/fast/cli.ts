@@ -18,6 +18,13 @@
  *       "contentType","size","sha256"} | null}   (sha256 absent for synthetic content)
  *   {"op":"seed","size":1048576}        -> {"op":"seed","size":1048576,"id":"..."}  a synthetic
  *       document (streamed on download), in the signed state, like --seed-large.
+ *   {"op":"seedMany","count":1000}      -> {"op":"seedMany","count":1000,"ids":["...",...]}  small
+ *       documents in the signature circuit, in the states Préparé then Envoyé pour signature (at
+ *       most 100,000; "states" may give others), for watching with the trigger.
+ *   {"op":"requests"}                   -> {"op":"requests","count":N,"first":<epoch ms>|null,
+ *       "last":<epoch ms>|null}  the requests received since the start or the last clearLog
+ *       (first and last: when the first and the last of them were received).
+ *   {"op":"clearLog"}                   -> {"op":"clearLog","cleared":N}
  *   Anything else -> {"error":"..."}. The end of stdin stops nothing.
  */
 import { createInterface } from 'node:readline';
@@ -85,6 +92,34 @@ function control(emulator: FastEmulator, line: string): Record<string, unknown> 
 					}
 				: null,
 		};
+	}
+	if (request.op === 'seedMany') {
+		const { count, states } = request as { count?: unknown; states?: unknown };
+		if (!Number.isSafeInteger(count) || (count as number) < 1 || (count as number) > 100_000) return { error: 'seedMany needs a count from 1 to 100000' };
+		if (states !== undefined && (!Array.isArray(states) || states.length === 0 || states.some((state) => typeof state !== 'string'))) {
+			return { error: 'seedMany: states must be a non-empty list of state names' };
+		}
+		const ids: string[] = [];
+		for (let index = 0; index < (count as number); index++) {
+			ids.push(
+				emulator.seedDocument({
+					siren: SAMPLE_SIREN,
+					circuitId: SAMPLE_CIRCUITS.signature,
+					label: 'Documents suivis',
+					states: (states as string[] | undefined) ?? ['Préparé', 'Envoyé pour signature'],
+				}),
+			);
+		}
+		return { op: 'seedMany', count, ids };
+	}
+	if (request.op === 'requests') {
+		const log = emulator.server.log;
+		return { op: 'requests', count: log.length, first: log[0]?.time ?? null, last: log[log.length - 1]?.time ?? null };
+	}
+	if (request.op === 'clearLog') {
+		const cleared = emulator.server.log.length;
+		emulator.server.clearLog();
+		return { op: 'clearLog', cleared };
 	}
 	if (request.op === 'seed') {
 		const size = Number(request.size);
