@@ -101,10 +101,19 @@ export function parseJson(text: string): unknown {
 	}
 }
 
+/**
+ * A message and its description as one text: what went wrong, then what to change. A message that
+ * already ends a sentence (one that carries its hint) is not given a second stop.
+ */
+export function joinMessage(message: string, description?: string | null): string {
+	if (!description) return message;
+	return /[.!?…]$/.test(message) ? `${message} ${description}` : `${message}. ${description}`;
+}
+
 /** An error as a Test's message: what went wrong, then what to change. */
 function errorText(error: unknown): string {
 	const described = error as Error & { description?: string | null };
-	return [described.message, described.description].filter(Boolean).join('. ');
+	return joinMessage(described.message, described.description);
 }
 
 /** `login:password` as an HTTP Basic Authorization header. */

@@ -24,7 +24,7 @@ const received = () => fast.emulator.log.map((request) => `${request.method} ${r
 
 const EXPIRED = /^The client certificate expired on 2021-01-01\. Ask Docaposte for a new certificate/;
 const BOTH_CAUSES = (siren: string) =>
-	`The certificate's account is not allowed to work in SIREN ${siren}, or FAST Parapheur does not know the certificate's account at all (code 100)`;
+	`The certificate's account is not allowed to work in SIREN ${siren}, or FAST Parapheur does not know the certificate's account at all (code 100). Check the SIREN, then ask Docaposte for access.`;
 
 describe('the client certificate', () => {
 	entry('tls', 'an expired PKCS#12 certificate: its own message in the credential Test, nothing sent', async () => {
@@ -106,7 +106,7 @@ describe("FAST's code 100: the account is not allowed in the SIREN, or FAST does
 	entry('tls', 'the credential Test with a Default SIREN the account may not use: an error naming both causes', async () => {
 		const result = await credentialTest({ siren: FOREIGN_SIREN });
 		expect(result.status).toBe('Error');
-		expect(result.message.startsWith(`${BOTH_CAUSES(FOREIGN_SIREN)}. Check the SIREN`)).toBe(true);
+		expect(result.message.startsWith(`${BOTH_CAUSES(FOREIGN_SIREN)} Check the SIREN (the node or the credential default)`)).toBe(true);
 		expect(received()).toEqual([`GET ${API}/documents/v2/${FOREIGN_SIREN}/ack/remaining`]);
 	});
 });
@@ -148,14 +148,14 @@ describe('the credential Test without a Default SIREN never reports success on a
 describe("FAST's code 111: the SIREN is not a subscriber", () => {
 	entry('tls', 'a SIREN whose check digit is wrong is sent, and the message says its check digit is wrong', async () => {
 		const run = await fast.run({ resource: 'acknowledgement', operation: 'listRemaining', siren: '123456789' });
-		expect(run.error?.message).toBe('SIREN 123456789 is not a FAST Parapheur subscriber, and its check digit is wrong (code 111)');
-		expect(run.error?.description).toMatch(/^Check the SIREN for a mistyped digit: its last digit does not match the others \(Luhn check\)\./);
+		expect(run.error?.message).toMatch(/^SIREN 123456789 is not a FAST Parapheur subscriber, and its check digit is wrong \(code 111\)\. Check the SIREN for a mistyped digit/);
+		expect(run.error?.message).toMatch(/\(code 111\)\. Check the SIREN for a mistyped digit: its last digit does not match the others \(Luhn check\)\./);
 		expect(received()).toEqual([`GET ${API}/documents/v2/123456789/ack/remaining`]);
 	});
 
 	entry('tls', 'a well-formed SIREN FAST does not know: no word about the check digit', async () => {
 		const run = await fast.run({ resource: 'acknowledgement', operation: 'listRemaining', siren: UNKNOWN_SIREN });
-		expect(run.error?.message).toBe(`SIREN ${UNKNOWN_SIREN} is not a FAST Parapheur subscriber (code 111)`);
+		expect(run.error?.message).toBe(`SIREN ${UNKNOWN_SIREN} is not a FAST Parapheur subscriber (code 111). Check the SIREN: it is the 9-digit number of your FAST subscription.`);
 		expect(run.error?.description).not.toMatch(/check digit/);
 		expect(received()).toEqual([`GET ${API}/documents/v2/${UNKNOWN_SIREN}/ack/remaining`]);
 	});

@@ -434,7 +434,7 @@ export const FAST_FAULTS: FaultSuite<FastEmulator> = {
 			owns: [refusal(`(${SAMPLE_DOCUMENTS.refused}|320079999|${SAMPLE_DOCUMENTS.signed})`)],
 			check: continuedInOrder(
 				{ documentId: SAMPLE_DOCUMENTS.refused, hasRefusalMessage: true },
-				'FAST Parapheur document 320079999 does not exist (code 101)',
+				'FAST Parapheur document 320079999 does not exist (code 101). Check the Document ID (the number returned by the upload); it may have been deleted.',
 				{ documentId: SAMPLE_DOCUMENTS.signed, hasRefusalMessage: false },
 			),
 		},

@@ -393,21 +393,49 @@ describe('metadata', () => {
 
 describe('FAST error codes in words', () => {
 	it.each([
-		[100, 'Unauthorized', /^The certificate's account is not allowed to work in SIREN 213501232, or FAST Parapheur does not know the certificate's account at all \(code 100\)$/],
+		[100, 'Unauthorized', /^The certificate's account is not allowed to work in SIREN 213501232, or FAST Parapheur does not know the certificate's account at all \(code 100\)\. Check the SIREN, then ask Docaposte for access\.$/],
 		[102, 'No refusal comment', /^FAST Parapheur has no refusal comment for document 320073900 \(code 102\)$/],
-		[111, 'Subscriber not found', /^SIREN 213501232 is not a FAST Parapheur subscriber \(code 111\)$/],
-		[117, 'Invalid circuit type', /^FAST Parapheur refused the circuit type \(code 117\)$/],
-		[118, 'Invalid step type: approval', /^FAST Parapheur refused a step type of the circuit \(code 118\)$/],
-		[119, 'Invalid step member: x.y@mairie.fr', /^The circuit member x.y@mairie.fr has no FAST account in SIREN 213501232 \(code 119\)$/],
-		[120, 'Upload doc error', /^FAST Parapheur could not store the document in circuit Délibérations \(code 120\)$/],
-		[121, 'Circuit definition error', /^FAST Parapheur refused the circuit definition \(code 121\)$/],
-		[122, 'The agent cannot be a step member', /^The certificate's account \(the depositor\) cannot be a member of the circuit \(code 122\)$/],
-		[109, 'Something new: odd', /^FAST Parapheur refused to upload the document: odd \(code 109\)$/],
+		[111, 'Subscriber not found', /^SIREN 213501232 is not a FAST Parapheur subscriber \(code 111\)\. Check the SIREN: it is the 9-digit number of your FAST subscription\.$/],
+		[117, 'Invalid circuit type', /^FAST Parapheur refused the circuit type \(code 117\)\. Choose one of the four circuit types/],
+		[118, 'Invalid step type: approval', /^FAST Parapheur refused a step type of the circuit \(code 118\): approval\. Use Visa, Signature or OTP Signature steps\.$/],
+		[119, 'Invalid step member: x.y@mairie.fr', /^The circuit member x.y@mairie.fr has no FAST account in SIREN 213501232 \(code 119\)\. Check the e-mail, or create the user first/],
+		[120, 'Upload doc error', /^FAST Parapheur could not store the document in circuit Délibérations \(code 120\)\. Check the circuit ID and that the circuit accepts this file type/],
+		[121, 'Circuit definition error', /^FAST Parapheur refused the circuit definition \(code 121\)\. Every step needs a type and at least one member\.$/],
+		[122, 'The agent cannot be a step member', /^The certificate's account \(the depositor\) cannot be a member of the circuit \(code 122\)\. Remove the depositor/],
+		[109, 'Something new: odd', /^FAST Parapheur refused to upload the document \(code 109\): Something new: odd$/],
 	])('code %i', (errorCode, developerMessage, message) => {
 		const error = readFastError({ generation: 1, errorCode, developerMessage, userFriendlyMessage: 'Texte' })!;
 		const details = describeFastError(error, { siren: '213501232', documentId: '320073900', circuitId: 'Délibérations', action: 'upload the document' });
 		expect(details.message).toMatch(message);
 		expect(details.code).toBe(String(errorCode));
 		expect(details.description).toContain(`FAST said: Texte — ${developerMessage}`);
+	});
+
+	it("keeps FAST's whole reason, colons included, not what follows its first colon", () => {
+		const error = readFastError({
+			generation: 1,
+			errorCode: 902,
+			developerMessage: "Unknown parameter 'content' (expected: doc, label, comment, emailDestinataire)",
+			userFriendlyMessage: 'Paramètre inconnu',
+		})!;
+		expect(describeFastError(error, { action: 'upload the document' }).message).toBe(
+			"FAST Parapheur refused to upload the document (code 902): Unknown parameter 'content' (expected: doc, label, comment, emailDestinataire)",
+		);
+		// Bounded: a long reason is cut (the whole text stays in the description).
+		const long = readFastError({ errorCode: 903, developerMessage: `Bad request: ${'x'.repeat(2000)}` })!;
+		const details = describeFastError(long, { action: 'do this' });
+		expect(details.message.length).toBeLessThan(400);
+		expect(details.message).toMatch(/^FAST Parapheur refused to do this \(code 903\): Bad request: x+…$/);
+		expect(details.description).toContain('x'.repeat(2000));
+	});
+
+	it('puts the reason and a short hint in the message itself, which is all an AI agent sees', () => {
+		const error = readFastError({ errorCode: 120, developerMessage: 'Upload doc error: the circuit accepts only PDF files, got text/plain' })!;
+		const details = describeFastError(error, { circuitId: 'CIRCUIT_PDF' });
+		expect(details.message).toBe(
+			'FAST Parapheur could not store the document in circuit CIRCUIT_PDF (code 120): the circuit accepts only PDF files, got text/plain. Check the circuit ID and that the circuit accepts this file type (PDF, XML...).',
+		);
+		// The description does not repeat the message's hint.
+		expect(details.description).toBe('FAST said: Upload doc error: the circuit accepts only PDF files, got text/plain');
 	});
 });

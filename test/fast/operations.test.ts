@@ -64,7 +64,7 @@ describe('document: upload', () => {
 		expect((await fast.run(parameters, { items: [pdfItem('Même nom.pdf')] })).error).toBeUndefined();
 		const second = await fast.run(parameters, { items: [pdfItem('Même nom.pdf')] });
 		expect(second.error?.message).toMatch(/duplicate.*circuit \(Signature Maire\), label \('Arrêtés'\) and file name \('Même nom.pdf'\)/);
-		expect(second.error?.description).toMatch(/another label/);
+		expect(second.error?.message).toMatch(/another label/);
 	});
 
 	it('takes the file as base64 text', async () => {
@@ -150,7 +150,7 @@ describe('document: uploadOnDemand', () => {
 			{ resource: 'document', operation: 'uploadOnDemand', circuitType: 'BUREAUTIQUE_PDF', steps: { step: [{ type: 'signature', members: ['inconnu@mairie-exemple.fr'] }] } },
 			{ items: [pdfItem()] },
 		);
-		expect(run.error?.message).toBe(`The circuit member inconnu@mairie-exemple.fr has no FAST account in SIREN ${SAMPLE_SIREN} (code 119)`);
+		expect(run.error?.message).toBe(`The circuit member inconnu@mairie-exemple.fr has no FAST account in SIREN ${SAMPLE_SIREN} (code 119). Check the e-mail, or create the user first (User > Synchronize, or in FAST).`);
 	});
 });
 
@@ -305,8 +305,10 @@ describe('document: delete', () => {
 
 	it('explains a refused deletion with the current state', async () => {
 		const run = await fast.run({ resource: 'document', operation: 'delete', documentId: SAMPLE_DOCUMENTS.signed });
-		expect(run.error?.message).toBe(`FAST Parapheur refused to delete document ${SAMPLE_DOCUMENTS.signed}: its state is "Classé"`);
-		expect(run.error?.description).toMatch(/Préparé.*Refusé.*Rejeté/);
+		expect(run.error?.message).toBe(
+			`FAST Parapheur refused to delete document ${SAMPLE_DOCUMENTS.signed}: its state is "Classé" (code 103). FAST deletes only a document that is Préparé, Refusé or Rejeté.`,
+		);
+		expect(run.error?.description).toMatch(/must be refused in FAST first/);
 	});
 
 	it('says a missing document does not exist', async () => {

@@ -18,8 +18,23 @@ describe('FAST errors whatever the HTTP status', () => {
 	it('an error JSON in a 200 answer fails the item with its meaning', async () => {
 		fast.emulator.errorIn200(100, 'Unauthorized', "Vous n'êtes pas autorisé");
 		const run = await fast.run(status);
-		expect(run.error?.message).toBe("The certificate's account is not allowed to work in this SIREN, or FAST Parapheur does not know the certificate's account at all (code 100)");
+		expect(run.error?.message).toBe("The certificate's account is not allowed to work in this SIREN, or FAST Parapheur does not know the certificate's account at all (code 100). Check the SIREN, then ask Docaposte for access.");
 		expect(run.error?.description).toMatch(/FAST said: Vous n'êtes pas autorisé — Unauthorized/);
+	});
+
+	it("httpCode is the HTTP status, never FAST's own code (which the message and `code` keep)", async () => {
+		const httpCode = (run: { error?: Error }) => (run.error as { httpCode?: string | null } | undefined)?.httpCode;
+		fast.emulator.errorIn200(903, 'Bad request: something odd');
+		const in200 = await fast.run(status);
+		expect(in200.error?.message).toMatch(/\(code 903\): Bad request: something odd$/);
+		expect(httpCode(in200)).toBe('200');
+		fast.emulator.injectFault({ status: 400, body: { generation: 1, developerMessage: 'Bad request: odd', errorCode: 903 } });
+		const in400 = await fast.run(status);
+		expect(httpCode(in400)).toBe('400');
+		// A refused deletion is read from FAST's answer (HTTP 200 here) and thrown by the operation.
+		const refused = await fast.run({ resource: 'document', operation: 'delete', documentId: SAMPLE_DOCUMENTS.signed });
+		expect(refused.error?.message).toMatch(/^FAST Parapheur refused to delete document \d+: its state is "Classé" \(code 103\)\./);
+		expect(httpCode(refused)).toBe('200');
 	});
 
 	it('a download that answers an error JSON is an error, not a file, even as application/octet-stream', async () => {
@@ -29,20 +44,22 @@ describe('FAST errors whatever the HTTP status', () => {
 			body: Buffer.from(JSON.stringify({ generation: 1, developerMessage: 'Internal error: Invalid docId', userFriendlyMessage: 'Document inconnu', errorCode: 101 })),
 		});
 		const run = await fast.run({ resource: 'document', operation: 'download', documentId: '320079999' });
-		expect(run.error?.message).toBe('FAST Parapheur document 320079999 does not exist (code 101)');
+		expect(run.error?.message).toBe('FAST Parapheur document 320079999 does not exist (code 101). Check the Document ID (the number returned by the upload); it may have been deleted.');
 		expect(run.items).toHaveLength(0);
 	});
 
 	it('the same errors with HTTP statuses give the same messages', async () => {
 		fast.emulator.errorsWithHttpStatus = true;
 		const run = await fast.run({ resource: 'document', operation: 'getHistory', documentId: '320079999' });
-		expect(run.error?.message).toBe('FAST Parapheur document 320079999 does not exist (code 101)');
+		expect(run.error?.message).toBe('FAST Parapheur document 320079999 does not exist (code 101). Check the Document ID (the number returned by the upload); it may have been deleted.');
 		expect((run.error as { httpCode?: string } | undefined)?.httpCode).toBe('404');
 		const upload = await fast.run(
 			{ resource: 'document', operation: 'upload', circuitId: byId('Circuit inconnu') },
 			{ items: [pdfItem()] },
 		);
-		expect(upload.error?.message).toBe('FAST Parapheur could not store the document in circuit Circuit inconnu (code 120)');
+		expect(upload.error?.message).toBe(
+			'FAST Parapheur could not store the document in circuit Circuit inconnu (code 120): unknown circuit "Circuit inconnu". Check the circuit ID and that the circuit accepts this file type (PDF, XML...).',
+		);
 	});
 
 	it('a 404 HTML page says the host is not a FAST API', async () => {

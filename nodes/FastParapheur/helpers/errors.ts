@@ -4,6 +4,7 @@
  * notes), so every body is read with `readFastError` whatever its status. Pure functions.
  */
 import type { ErrorDetails } from '../../shared/errors';
+import { excerpt } from '../../shared/errors';
 import { isValidSiren } from '../../shared/validation';
 
 export interface FastError {
@@ -48,11 +49,38 @@ export function sniffFastError(text: string): FastError | undefined {
 	}
 }
 
-/** `"Invalid step member: x@y.fr"` -> `x@y.fr`; developer messages often read "<prefix>: text". */
-function afterPrefix(message: string | undefined): string {
-	if (!message) return '';
-	const colon = message.indexOf(':');
-	return colon >= 0 ? message.slice(colon + 1).trim() : message.trim();
+/**
+ * The labels FAST's page gives its error codes ("Codes d'erreurs"). A developer message often
+ * reads "<label>: reason" (field notes): the label is what the node's own words already say, the
+ * reason after it is kept whole (a colon inside the reason is no end).
+ */
+const CODE_LABELS: Record<number, string> = {
+	100: 'Unauthorized',
+	111: 'Subscriber not found',
+	117: 'Invalid circuit type',
+	118: 'Invalid step type',
+	119: 'Invalid step member',
+	120: 'Upload doc error',
+	121: 'Circuit definition error',
+	122: 'The agent cannot be a step member',
+};
+
+/** At most this many characters of FAST's reason go into a message (the whole text is in the description). */
+const REASON_IN_MESSAGE = 300;
+
+/**
+ * FAST's reason, for a message: the developer message (else the user-friendly one) without the
+ * code's documented label, whole but bounded; empty when FAST said nothing beyond the label.
+ */
+export function fastReason(error: FastError): string {
+	const text = [error.developerMessage, error.userFriendlyMessage].find((part) => typeof part === 'string' && part.trim() !== '')?.trim() ?? '';
+	const label = error.errorCode !== undefined ? CODE_LABELS[error.errorCode] : undefined;
+	let reason = text;
+	if (label && reason.toLowerCase().startsWith(label.toLowerCase())) {
+		const rest = reason.slice(label.length);
+		if (rest.trim() === '' || /^\s*[:\-–—]/.test(rest)) reason = rest.replace(/^\s*[:\-–—]\s*/, '');
+	}
+	return excerpt(reason, REASON_IN_MESSAGE);
 }
 
 function vendorText(error: FastError): string {
@@ -72,83 +100,111 @@ export function isInvalidDocumentError(error: FastError): boolean {
 	return /invalid doc ?id|document (?:not found|introuvable|inexistant)|no such document/i.test(vendorText(error));
 }
 
-/** The message for a FAST error, with the vendor's own text and code. */
+/** What the node says of one FAST error. */
+interface Meaning {
+	/** The node's own words. */
+	summary: string;
+	/** A short hint, in the message (an AI agent sees only the message). */
+	hint?: string;
+	/** More than the hint, for the description only. */
+	more?: string;
+	/** False when the summary already says all FAST's reason says (the reason stays in the description). */
+	reason?: boolean;
+}
+
+const sentence = (text: string) => (/[.!?…]$/.test(text) ? text : `${text}.`);
+
+/**
+ * The message for a FAST error: the node's words, FAST's code, FAST's own reason (whole, bounded)
+ * and a short hint, so that the message alone (what the error list and an AI agent get) says what
+ * went wrong and what to change; the description adds the longer hint and FAST's texts as given.
+ */
 export function describeFastError(error: FastError, subject: FastSubject = {}): ErrorDetails {
 	const code = error.errorCode;
 	const text = vendorText(error);
 	const codeText = code !== undefined ? ` (code ${code})` : '';
-	const withCode = (message: string, description?: string): ErrorDetails => ({
-		message: `${message}${codeText}`,
-		description: [description, text ? `FAST said: ${text}` : undefined].filter(Boolean).join(' '),
-		code: code !== undefined ? String(code) : undefined,
-	});
+	const reason = fastReason(error);
+	const build = ({ summary, hint, more, reason: withReason = true }: Meaning): ErrorDetails => {
+		// A reason the summary already holds (a member's e-mail) is not said twice.
+		const shown = withReason && reason !== '' && !summary.toLowerCase().includes(reason.toLowerCase()) ? `: ${reason}` : '';
+		const head = `${summary}${codeText}${shown}`;
+		return {
+			message: hint ? `${sentence(head)} ${hint}` : head,
+			description: [more, text ? `FAST said: ${text}` : undefined].filter(Boolean).join(' '),
+			code: code !== undefined ? String(code) : undefined,
+		};
+	};
+	return build(meaning(error, subject));
+}
+
+function meaning(error: FastError, subject: FastSubject): Meaning {
+	const code = error.errorCode;
+	const text = vendorText(error);
 	const siren = subject.siren ? `SIREN ${subject.siren}` : 'this SIREN';
 
 	if (isDuplicateError(error)) {
-		return withCode(
-			`FAST Parapheur refused a duplicate: a document with the same circuit${subject.circuitId ? ` (${subject.circuitId})` : ''}, label${subject.label ? ` ('${subject.label}')` : ' (none)'} and file name${subject.fileName ? ` ('${subject.fileName}')` : ''} already exists`,
-			'The circuit / label / file name triple must be unique: give the document another label (folder) or another file name.',
-		);
+		return {
+			summary: `FAST Parapheur refused a duplicate: a document with the same circuit${subject.circuitId ? ` (${subject.circuitId})` : ''}, label${subject.label ? ` ('${subject.label}')` : ' (none)'} and file name${subject.fileName ? ` ('${subject.fileName}')` : ''} already exists`,
+			hint: 'Give the document another label (folder) or another file name.',
+			more: 'The circuit / label / file name triple must be unique in FAST.',
+			reason: false,
+		};
 	}
 	if (isInvalidDocumentError(error)) {
-		return withCode(
-			`FAST Parapheur document ${subject.documentId ?? ''} does not exist`.replace(/\s+/g, ' '),
-			'Check the Document ID (the number returned by the upload). It may have been deleted.',
-		);
+		return {
+			summary: `FAST Parapheur document ${subject.documentId ?? ''} does not exist`.replace(/\s+/g, ' '),
+			hint: 'Check the Document ID (the number returned by the upload); it may have been deleted.',
+			reason: false,
+		};
 	}
 	switch (code) {
 		case 100:
 			// FAST gives 100 both for an account not allowed in the SIREN and for a certificate whose
 			// account it does not know at all: the message names both.
-			return withCode(
-				`The certificate's account is not allowed to work in ${siren}, or FAST Parapheur does not know the certificate's account at all`,
-				'Check the SIREN (the node or the credential default) and ask Docaposte to give the account access to it; if no SIREN works, ask Docaposte to link the certificate to a FAST account.',
-			);
+			return {
+				summary: `The certificate's account is not allowed to work in ${siren}, or FAST Parapheur does not know the certificate's account at all`,
+				hint: 'Check the SIREN, then ask Docaposte for access.',
+				more: 'Check the SIREN (the node or the credential default) and ask Docaposte to give the account access to it; if no SIREN works, ask Docaposte to link the certificate to a FAST account.',
+			};
 		case 102:
-			return withCode(`FAST Parapheur has no refusal comment for document ${subject.documentId ?? ''}`.trim());
+			return { summary: `FAST Parapheur has no refusal comment for document ${subject.documentId ?? ''}`.trim(), reason: false };
 		case 111: {
 			const badCheckDigit = subject.siren !== undefined && /^[0-9]{9}$/.test(subject.siren) && !isValidSiren(subject.siren);
-			return withCode(
-				`${siren.charAt(0).toUpperCase()}${siren.slice(1)} is not a FAST Parapheur subscriber${badCheckDigit ? ', and its check digit is wrong' : ''}`,
-				badCheckDigit
+			return {
+				summary: `${siren.charAt(0).toUpperCase()}${siren.slice(1)} is not a FAST Parapheur subscriber${badCheckDigit ? ', and its check digit is wrong' : ''}`,
+				hint: badCheckDigit
 					? 'Check the SIREN for a mistyped digit: its last digit does not match the others (Luhn check). It is the 9-digit number of your FAST subscription.'
 					: 'Check the SIREN: it is the 9-digit number of your FAST subscription.',
-			);
+			};
 		}
 		case 117:
-			return withCode(
-				'FAST Parapheur refused the circuit type',
-				'Choose one of the four circuit types (PDF, XML, Hélios with or without transmission).',
-			);
+			return {
+				summary: 'FAST Parapheur refused the circuit type',
+				hint: 'Choose one of the four circuit types (PDF, XML, Hélios with or without transmission).',
+			};
 		case 118:
-			return withCode('FAST Parapheur refused a step type of the circuit', 'Use Visa, Signature or OTP Signature steps.');
+			return { summary: 'FAST Parapheur refused a step type of the circuit', hint: 'Use Visa, Signature or OTP Signature steps.' };
 		case 119: {
-			const member = EMAIL_IN_TEXT.exec(afterPrefix(error.developerMessage))?.[0] ?? EMAIL_IN_TEXT.exec(text)?.[0];
-			return withCode(
-				member
-					? `The circuit member ${member} has no FAST account in ${siren}`
-					: `A circuit member has no FAST account in ${siren}`,
-				'Every Visa and Signature member must be a FAST user of this SIREN: check the e-mail, or create the user first (User > Synchronize, or in FAST).',
-			);
+			const member = EMAIL_IN_TEXT.exec(fastReason(error))?.[0] ?? EMAIL_IN_TEXT.exec(text)?.[0];
+			return {
+				summary: member ? `The circuit member ${member} has no FAST account in ${siren}` : `A circuit member has no FAST account in ${siren}`,
+				hint: 'Check the e-mail, or create the user first (User > Synchronize, or in FAST).',
+				more: 'Every Visa and Signature member must be a FAST user of this SIREN.',
+			};
 		}
 		case 120:
-			return withCode(
-				`FAST Parapheur could not store the document${subject.circuitId ? ` in circuit ${subject.circuitId}` : ''}`,
-				'Check the circuit ID and that the circuit accepts this file type (PDF, XML...).',
-			);
+			return {
+				summary: `FAST Parapheur could not store the document${subject.circuitId ? ` in circuit ${subject.circuitId}` : ''}`,
+				hint: 'Check the circuit ID and that the circuit accepts this file type (PDF, XML...).',
+			};
 		case 121:
-			return withCode(
-				'FAST Parapheur refused the circuit definition',
-				'Every step needs a type and at least one member.',
-			);
+			return { summary: 'FAST Parapheur refused the circuit definition', hint: 'Every step needs a type and at least one member.' };
 		case 122:
-			return withCode(
-				"The certificate's account (the depositor) cannot be a member of the circuit",
-				'Remove the depositor from the Visa and Signature steps, or deposit with another account.',
-			);
+			return {
+				summary: "The certificate's account (the depositor) cannot be a member of the circuit",
+				hint: 'Remove the depositor from the Visa and Signature steps, or deposit with another account.',
+			};
 		default:
-			return withCode(
-				`FAST Parapheur refused to ${subject.action ?? 'do this'}${text ? `: ${afterPrefix(error.developerMessage) || text}` : ''}`,
-			);
+			return { summary: `FAST Parapheur refused to ${subject.action ?? 'do this'}` };
 	}
 }

@@ -12,6 +12,7 @@ import type {
 	INodePropertyOptions,
 } from 'n8n-workflow';
 
+import { joinMessage } from '../../../credentials/testConnection';
 import { redact } from '../../shared/redaction';
 import { checkSiren } from '../../shared/validation';
 import type { FastError } from '../helpers/errors';
@@ -98,13 +99,13 @@ export const credentialTest = {
 			if (fastError && fastError.errorCode !== 101 && !isInvalidDocumentError(fastError)) {
 				if (fastError.errorCode === 100) return { status: 'Error', message: redact(NO_FAST_ACCOUNT, client.secrets) };
 				const details = describeFastError(fastError, { action: 'read a document' });
-				return { status: 'Error', message: redact([details.message, details.description].filter(Boolean).join('. '), client.secrets) };
+				return { status: 'Error', message: redact(joinMessage(details.message, details.description), client.secrets) };
 			}
 			return { status: 'OK', message: 'Connection successful: the certificate is accepted (add a Default SIREN to check access to it)' };
 		} catch (error) {
 			const described = error as Error & { description?: string | null; httpCode?: string | null };
 			if (described.httpCode === '401' && !client?.defaultSiren) return { status: 'Error', message: redact(NO_FAST_ACCOUNT, client?.secrets ?? []) };
-			const message = [described.message, described.description].filter(Boolean).join('. ');
+			const message = joinMessage(described.message, described.description);
 			return { status: 'Error', message: redact(message, client?.secrets ?? credentialSecrets(credentials)) };
 		} finally {
 			client?.close();

@@ -20,7 +20,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, client
 	const subject = { documentId, action: 'delete the document' };
 	// A refusal is read here (not thrown) so that the message can give the document's state:
 	// FAST deletes only prepared, refused or rejected documents.
-	const { recovered } = await client.text({
+	const { recovered, status } = await client.text({
 		method: 'DELETE',
 		path: `/documents/v2/${pathSegment(documentId, 'Document ID')}`,
 		itemIndex,
@@ -34,16 +34,18 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, client
 		throw apiError(
 			this.getNode(),
 			{
-				message: `FAST Parapheur refused to delete document ${documentId}: its state is ${JSON.stringify(stateName ?? 'unknown')}`,
+				// The hint in the message: it is all an AI agent sees of the error.
+				message: `FAST Parapheur refused to delete document ${documentId}: its state is ${JSON.stringify(stateName ?? 'unknown')}${details.code ? ` (code ${details.code})` : ''}. FAST deletes only a document that is Préparé, Refusé or Rejeté.`,
 				description: [
-					'FAST deletes a document only while it is Préparé (not yet sent), Refusé or Rejeté. A document still in its circuit must be refused in FAST first.',
+					'Préparé means not yet sent; a document still in its circuit must be refused in FAST first.',
 					details.description,
 				]
 					.filter(Boolean)
 					.join(' '),
 				code: details.code,
 			},
-			{ itemIndex, secrets: client.secrets },
+			// The HTTP status of FAST's answer (often 200), not FAST's code, which would be taken otherwise.
+			{ itemIndex, httpCode: status, secrets: client.secrets },
 		);
 	}
 	return { documentId, deleted: true };
