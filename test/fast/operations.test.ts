@@ -387,6 +387,23 @@ describe('user', () => {
 		expect(fast.emulator.users(SAMPLE_SIREN).map((user) => user.email).sort()).toEqual(people.map((person) => person.email).sort());
 	});
 
+	it("synchronize never proposes deleting the certificate's own account (the Account E-Mail), and keeps it for real", async () => {
+		const others = people.filter((person) => person.email !== DEPOSITOR_EMAIL);
+		const credentials = { accountEmail: DEPOSITOR_EMAIL.toUpperCase() };
+		const dry = await fast.run(mapping, { items: others, credentials });
+		expect(dry.error).toBeUndefined();
+		expect(dry.items[0].json.toDelete).not.toContain(DEPOSITOR_EMAIL);
+		expect((dry.items[0].json.toDelete as string[]).sort()).toEqual([SAMPLE_USERS.agent, SAMPLE_USERS.dgs, SAMPLE_USERS.finance].sort());
+		expect(dry.items[0].json.keptAccount).toBe(DEPOSITOR_EMAIL);
+		const before = fast.emulator.users(SAMPLE_SIREN).find((user) => user.email === DEPOSITOR_EMAIL)!;
+		const real = await fast.run({ ...mapping, dryRun: false }, { items: others, credentials });
+		expect(real.error).toBeUndefined();
+		const sent = fast.emulator.server.requests('PUT')[0].body as Array<{ email: string; firstName: string; lastName: string }>;
+		expect(sent.map((user) => user.email)).toEqual([...others.map((person) => person.email), DEPOSITOR_EMAIL]);
+		expect(sent[2]).toEqual({ authenticationType: before.authenticationType, email: DEPOSITOR_EMAIL, firstName: before.prenom, lastName: before.nom, groups: before.groups });
+		expect(fast.emulator.users(SAMPLE_SIREN).map((user) => user.email)).toContain(DEPOSITOR_EMAIL);
+	});
+
 	it('synchronize refuses the whole batch when one item is invalid, and sends nothing', async () => {
 		const run = await fast.run({ ...mapping, dryRun: false }, { items: [...people, { email: 'pas-un-email', firstName: 'X', lastName: 'Y' }] });
 		expect(run.error?.message).toMatch(/^'Email \(item 4\)' is not a valid e-mail address/);

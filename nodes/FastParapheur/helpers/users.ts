@@ -67,10 +67,32 @@ export interface SyncPlan {
 	update: Array<{ email: string; changes: IDataObject }>;
 	delete: string[];
 	unchanged: string[];
+	/**
+	 * The account the node works with (the certificate's), absent from the list but kept: sent as
+	 * it is in FAST, since FAST would delete it, and with it every later request of the node.
+	 */
+	kept?: SyncUser;
 }
 
-/** What `synchronizationUsers` would do: create, update, delete (users of FAST absent from the list). */
-export function syncPlan(current: IDataObject[], wanted: SyncUser[]): SyncPlan {
+/** A user of the export in the form `synchronizationUsers` takes, unchanged. */
+export function syncUserFromExport(user: IDataObject): SyncUser {
+	const type = exportedField(user, 'authenticationType').toUpperCase();
+	return {
+		authenticationType: type === 'BASIC' ? 'BASIC' : 'CERTIFICAT',
+		email: exportedField(user, 'email', 'mail'),
+		firstName: exportedField(user, 'firstName', 'prenom'),
+		lastName: exportedField(user, 'lastName', 'nom'),
+		groups: exportedGroups(user),
+	};
+}
+
+/**
+ * What `synchronizationUsers` would do: create, update, delete (users of FAST absent from the
+ * list). `ownAccount` (the certificate's account) is never deleted: absent from the list, it is
+ * kept as it is.
+ */
+export function syncPlan(current: IDataObject[], wanted: SyncUser[], options: { ownAccount?: string } = {}): SyncPlan {
+	const own = options.ownAccount?.trim().toLowerCase();
 	const existing = new Map(current.map((user) => [exportedField(user, 'email', 'mail').toLowerCase(), user]));
 	const plan: SyncPlan = { create: [], update: [], delete: [], unchanged: [] };
 	const seen = new Set<string>();
@@ -94,7 +116,9 @@ export function syncPlan(current: IDataObject[], wanted: SyncUser[]): SyncPlan {
 		else plan.unchanged.push(user.email);
 	}
 	for (const [key, user] of existing) {
-		if (key && !seen.has(key)) plan.delete.push(exportedField(user, 'email', 'mail'));
+		if (!key || seen.has(key)) continue;
+		if (own && key === own) plan.kept = syncUserFromExport(user);
+		else plan.delete.push(exportedField(user, 'email', 'mail'));
 	}
 	return plan;
 }

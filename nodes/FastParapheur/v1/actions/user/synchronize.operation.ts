@@ -88,7 +88,9 @@ export async function executeAll(this: IExecuteFunctions, client: FastClient): P
 	if (users.length === 0) {
 		throw new InputError('Synchronize got no users: FAST would delete every user of the SIREN', 'Give one input item per user to keep.');
 	}
-	const plan = syncPlan(await exportUsers(client, siren), users);
+	// The certificate's own account is never proposed for deletion: FAST would delete the account
+	// the node works with. Absent from the input, it is sent as it is in FAST (`keptAccount`).
+	const plan = syncPlan(await exportUsers(client, siren), users, { ownAccount: client.depositorEmail });
 	const summary: IDataObject = {
 		siren,
 		dryRun,
@@ -97,11 +99,12 @@ export async function executeAll(this: IExecuteFunctions, client: FastClient): P
 		toDelete: plan.delete,
 		unchanged: plan.unchanged.length,
 	};
+	if (plan.kept) summary.keptAccount = plan.kept.email;
 	if (!dryRun) {
 		const answer = await client.json({
 			method: 'PUT',
 			path: `/synchronization/${pathSegment(siren, 'SIREN')}/users`,
-			json: users,
+			json: plan.kept ? [...users, plan.kept] : users,
 			subject: { siren, action: 'synchronize the users' },
 		});
 		const problems = Array.isArray(answer) ? answer : answer && typeof answer === 'object' ? [answer] : [];
