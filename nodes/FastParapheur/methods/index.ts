@@ -27,7 +27,8 @@ function foldText(text: string): string {
 	return text.normalize('NFD').replace(/[\u0300-\u036f]/g, '').toLowerCase();
 }
 
-async function sirenUsers(ctx: ILoadOptionsFunctions): Promise<IDataObject[]> {
+/** The SIREN's users (`exportUsersData`) and the depositor, the account of the credential's certificate. */
+async function sirenUsers(ctx: ILoadOptionsFunctions): Promise<{ users: IDataObject[]; depositor?: string }> {
 	const client = await fastClient(ctx);
 	try {
 		let given = '';
@@ -37,7 +38,8 @@ async function sirenUsers(ctx: ILoadOptionsFunctions): Promise<IDataObject[]> {
 			given = '';
 		}
 		const siren = checkSiren(given || client.defaultSiren, given ? 'SIREN' : 'Default SIREN');
-		return readUsers(await client.json({ method: 'GET', path: '/exportUsersData', qs: { siren }, subject: { siren, action: 'export the users' } }));
+		const users = readUsers(await client.json({ method: 'GET', path: '/exportUsersData', qs: { siren }, subject: { siren, action: 'export the users' } }));
+		return { users, depositor: client.depositorEmail?.trim().toLowerCase() || undefined };
 	} finally {
 		client.close();
 	}
@@ -46,7 +48,9 @@ async function sirenUsers(ctx: ILoadOptionsFunctions): Promise<IDataObject[]> {
 export const listSearch = {
 	async searchCircuits(this: ILoadOptionsFunctions, filter?: string): Promise<INodeListSearchResult> {
 		const circuits = new Set<string>();
-		for (const user of await sirenUsers(this)) for (const circuit of userCircuits(user)) circuits.add(circuit);
+		// The REST API has no circuit list: the circuits are those the users hold (their
+		// habilitations), so a circuit no user holds is not listed (the field's description says so).
+		for (const user of (await sirenUsers(this)).users) for (const circuit of userCircuits(user)) circuits.add(circuit);
 		const wanted = foldText(filter ?? '');
 		return {
 			results: [...circuits]
@@ -58,8 +62,15 @@ export const listSearch = {
 };
 
 export const loadOptions = {
+	/**
+	 * The users a step may have as members: every user of the SIREN but the depositor (the
+	 * certificate's account, known from the credential's Account E-Mail or the PEM subject), whom
+	 * FAST refuses as a member (code 122).
+	 */
 	async getUsers(this: ILoadOptionsFunctions): Promise<INodePropertyOptions[]> {
-		return (await sirenUsers(this))
+		const { users, depositor } = await sirenUsers(this);
+		return users
+			.filter((user) => !depositor || String(user.email ?? user.mail ?? '').trim().toLowerCase() !== depositor)
 			.map((user) => {
 				const email = String(user.email ?? user.mail ?? '');
 				const name = [user.prenom ?? user.firstName, user.nom ?? user.lastName].filter(Boolean).join(' ');

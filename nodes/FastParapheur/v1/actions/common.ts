@@ -39,7 +39,8 @@ export const circuitLocator: INodeProperties = {
 	type: 'resourceLocator',
 	default: { mode: 'list', value: '' },
 	required: true,
-	description: 'The FAST circuit the document goes through',
+	description:
+		"The FAST circuit the document goes through. FAST has no list of circuits: 'From List' shows the circuits its users hold (their habilitations), so a circuit no user holds is missing there; give it 'By ID'.",
 	modes: [
 		{
 			displayName: 'From List',
