@@ -37,6 +37,17 @@ describe('FAST errors whatever the HTTP status', () => {
 		expect(httpCode(refused)).toBe('200');
 	});
 
+	it("an upload refusal carries FAST's whole reason and a hint in the message, which is all an AI agent gets", async () => {
+		const refused = await fast.run({ resource: 'document', operation: 'upload', circuitId: byId(SAMPLE_CIRCUITS.helios) }, { items: [pdfItem('Budget.pdf')] });
+		expect(refused.error?.message).toBe(
+			`FAST Parapheur could not store the document in circuit ${SAMPLE_CIRCUITS.helios} (code 120): format not accepted by circuit "${SAMPLE_CIRCUITS.helios}": .pdf. Check the circuit ID and that the circuit accepts this file type (PDF, XML...).`,
+		);
+		// A server that follows the page to the letter: the reason's colon is no end of it.
+		fast.emulator.errorIn200(902, "Unknown parameter 'content' (expected: doc, label, comment, emailDestinataire)");
+		const strict = await fast.run({ resource: 'document', operation: 'upload', circuitId: byId(SAMPLE_CIRCUITS.signature) }, { items: [pdfItem()] });
+		expect(strict.error?.message).toMatch(/\(code 902\): Unknown parameter 'content' \(expected: doc, label, comment, emailDestinataire\)$/);
+	});
+
 	it('a download that answers an error JSON is an error, not a file, even as application/octet-stream', async () => {
 		fast.emulator.injectFault({
 			status: 200,
