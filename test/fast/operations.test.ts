@@ -145,6 +145,26 @@ describe('document: uploadOnDemand', () => {
 		]);
 	});
 
+	it('an OTP information refused after the upload keeps the HTTP status as httpCode, not FAST\'s code', async () => {
+		fast.emulator.injectFault(
+			{ status: 400, body: { generation: 1, developerMessage: 'Metadata error: bad phone number', errorCode: 105 } },
+			1,
+			{ method: 'PUT', path: /\/metadata\/define$/ },
+		);
+		const run = await fast.run(
+			{
+				resource: 'document',
+				operation: 'uploadOnDemand',
+				circuitType: 'BUREAUTIQUE_PDF',
+				steps: { step: [{ type: 'OTPSignature', members: [] }] },
+				otpSigners: { signer: [{ firstName: 'Zoé', lastName: 'Client', phoneNumber: '06 12 34 56 78', email: 'zoe@example.fr' }] },
+			},
+			{ items: [pdfItem()] },
+		);
+		expect(run.error?.message).toMatch(/^The document was uploaded \(ID \d+\) but its OTP information was not set: FAST Parapheur refused to .*\(code 105\): Metadata error: bad phone number$/);
+		expect((run.error as { httpCode?: string | null } | undefined)?.httpCode).toBe('400');
+	});
+
 	it('names the member FAST does not know (code 119)', async () => {
 		const run = await fast.run(
 			{ resource: 'document', operation: 'uploadOnDemand', circuitType: 'BUREAUTIQUE_PDF', steps: { step: [{ type: 'signature', members: ['inconnu@mairie-exemple.fr'] }] } },

@@ -158,7 +158,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, client
 	if (otpSteps > 0) {
 		const failure = await sendOtpInformation(client, id, signers, itemIndex).then(
 			() => undefined,
-			(error: Error & { description?: string | null }) => error,
+			(error: Error & { description?: string | null; httpCode?: string | null }) => error,
 		);
 		if (failure) {
 			// The document exists: say so, so that nobody uploads it twice.
@@ -168,7 +168,8 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, client
 					message: `The document was uploaded (ID ${id}) but its OTP information was not set: ${failure.message}`,
 					description: [`Run Set OTP Information for document ${id} rather than uploading it again.`, failure.description].filter(Boolean).join(' '),
 				},
-				{ itemIndex, secrets: client.secrets },
+				// The HTTP status of the failed request, as every FAST error has it.
+				{ itemIndex, httpCode: failure.httpCode ? Number(failure.httpCode) : undefined, secrets: client.secrets },
 			);
 		}
 	}
