@@ -99,11 +99,17 @@ describe('FlowerDocs user operations', () => {
 		expect(fd.received().map((entry) => entry.query)).toEqual([{ name: 'ma' }, { name: 'a' }]);
 	});
 
-	test('an empty search says FlowerDocs needs a text, before sending the ?name= it refuses', async () => {
+	test('an empty search: every user where the server allows it, else a clear error (the page requires a text)', async () => {
 		const result = await fd.run({ operation: 'search', search: '', returnAll: true });
-		expect(result.error?.message).toBe("'Search Text' is required: FlowerDocs has no list of every user, its search needs a text");
+		expect(result.error?.message).toBe(
+			"This FlowerDocs server needs a search text: it refused an empty one (HTTP 400: Parameter 'name' is required) and has no list of every user",
+		);
 		expect(result.error?.description).toMatch(/use Get with the users' IDs/);
-		expect(fd.received()).toEqual([]);
+		expect(fd.received().map(({ method, path, query }) => ({ method, path, query }))).toEqual([{ method: 'GET', path: '/rest/users/search', query: { name: '' } }]);
+		fd.emulator.requireSearchText = false;
+		const lenient = await fd.run({ operation: 'search', search: '', returnAll: true });
+		expect(lenient.items.map((item) => item.json.id).sort()).toEqual(['jdupont', 'mmartin', 'n8n', 'pdurand']);
+		fd.emulator.requireSearchText = true;
 		// The emulator follows the page: the text is to be filled in, `?name=` is refused.
 		const token = fd.emulator.issueToken('n8n', 'GEC');
 		const answer = await fetch(`${fd.emulator.url}/rest/users/search?name=`, { headers: { token } });

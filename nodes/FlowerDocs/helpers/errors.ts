@@ -10,6 +10,8 @@ export interface FlowerDocsSubject {
 	userId?: string;
 	/** Whether the request went to the user service (`/rest/users...`). */
 	users?: boolean;
+	/** The text of a user search. */
+	search?: string;
 }
 
 /** Codes FlowerDocs uses for "no such user" (field notes). */
@@ -52,6 +54,14 @@ export function describeFlowerDocsError(
 		return {
 			message: 'User management is not available on this FlowerDocs instance',
 			description: `FlowerDocs has no writable user service here (HTTP ${failure.status}): users probably come from a directory (LDAP, Active Directory) and are managed there. Also check the Core URL in the credential (with its context path, e.g. https://host/core).`,
+			code,
+		};
+	}
+	if (subject.search === '' && failure.status === 400) {
+		return {
+			message: `This FlowerDocs server needs a search text: it refused an empty one (HTTP 400${failure.vendorMessage ? `: ${failure.vendorMessage}` : ''}) and has no list of every user`,
+			description:
+				"Give the whole or part of an ID, first name, last name or display name in 'Search Text' (one letter matches every user whose names contain it), or use Get with the users' IDs.",
 			code,
 		};
 	}

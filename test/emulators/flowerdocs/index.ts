@@ -11,8 +11,9 @@
  * without the ADMIN profile may read users (search, get) but gets 403 (T00403) on every write:
  * the page says nothing of rights, and real instances let such a user search (issue 16: the
  * credential Test passed for a user whose every write then failed). The search takes its text as
- * `name` (the example; the prose says `search`, also read) and refuses it missing or empty with
- * 400, as the page has it to fill in ("Le paramètre à renseigner") and offers no list of every user. `echoLoginBodyOn401` makes a refused login
+ * `name` (the example; the prose says `search`, also read) and, strict where unsure, refuses it
+ * missing or empty with 400, as the page has it to fill in ("Le paramètre à renseigner") and offers
+ * no list of every user; `requireSearchText: false` is a server that answers every user instead. `echoLoginBodyOn401` makes a refused login
  * quote its body (a server that leaks the password). Fault injection and the request log come
  * from the shared EmulatorServer.
  */
@@ -88,6 +89,9 @@ export class FlowerDocsEmulator extends VendorEmulator {
 	 * function: in the form it returns, e.g. URL-encoded or base64).
 	 */
 	echoLoginBodyOn401: boolean | ((body: string) => string) = false;
+
+	/** False: an empty search answers every user (a lenient server); true (default): 400, as the page has it. */
+	requireSearchText = true;
 
 	/** The next this many requests to the user service are answered 401, whatever their token. */
 	refuseNextTokens = 0;
@@ -261,8 +265,8 @@ export class FlowerDocsEmulator extends VendorEmulator {
 
 		s.route('GET', `${p}/rest/users/search`, (req) => {
 			const given = [req.query.name, req.query.search].find((value) => typeof value === 'string' && value !== '');
-			if (given === undefined) return fdError('T00400', "Parameter 'name' is required", 400);
-			const needle = String(given).toLowerCase();
+			if (given === undefined && this.requireSearchText) return fdError('T00400', "Parameter 'name' is required", 400);
+			const needle = String(given ?? '').toLowerCase();
 			const found = [...this.users.values()].filter((user) =>
 				[user.id, user.firstname, user.lastname, user.displayName].some((value) => value.toLowerCase().includes(needle)),
 			);
