@@ -175,6 +175,8 @@ export class N8nServer {
 			N8N_STORAGE_PATH: storagePath,
 			// Read/Write Files from Disk may read the upload row's source file there, nowhere else.
 			N8N_RESTRICT_FILE_ACCESS_TO: options.filesDir,
+			// BENCH_N8N_NODE_OPTIONS: Node options for n8n only (e.g. --cpu-prof --cpu-prof-dir=/tmp/prof to profile it).
+			...(process.env.BENCH_N8N_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_N8N_NODE_OPTIONS } : {}),
 			...options.extraEnv,
 		});
 		// Everything is on 127.0.0.1: a proxy of the host must not carry any of it.

@@ -141,6 +141,11 @@ export function maarchOurs(path: string, credentials: BenchCredentials, concurre
 	]);
 }
 
+/** Body fields of the HTTP Request node, each value an expression reading one field of the item. */
+function fields(map: Record<string, string>): Array<{ name: string; value: string }> {
+	return Object.entries(map).map(([name, key]) => ({ name, value: `={{ $json.${key} }}` }));
+}
+
 /** POST /rest/users per item with the body the package's Create sends ({userId, firstname, lastname, mail}). */
 export function maarchHttp(path: string, credentials: BenchCredentials, endpoints: BenchEndpoints): BenchWorkflow {
 	return chain(`bench ${path}`, [
@@ -149,8 +154,9 @@ export function maarchHttp(path: string, credentials: BenchCredentials, endpoint
 		httpBasic('POST', `${endpoints.maarchUrl}/rest/users`, credentials.maarchBasic, {
 			sendBody: true,
 			contentType: 'json',
-			specifyBody: 'json',
-			jsonBody: '={{ JSON.stringify({ userId: $json.login, firstname: $json.firstname, lastname: $json.lastname, mail: $json.mail }) }}',
+			// n8n's default way to build a body ("Using Fields Below"), one expression per field, as ours.
+			specifyBody: 'keypair',
+			bodyParameters: { parameters: fields({ userId: 'login', firstname: 'firstname', lastname: 'lastname', mail: 'mail' }) },
 		}),
 	]);
 }
@@ -227,9 +233,11 @@ export function namirialHttpPerItem(path: string, credentials: BenchCredentials,
 		httpBasic('POST', `${endpoints.namirialUrl}/contract/management/users/create`, credentials.namirialBasic, {
 			sendBody: true,
 			contentType: 'json',
-			specifyBody: 'json',
-			jsonBody:
-				'={{ JSON.stringify({ email: $json.email, firstName: $json.firstName, lastName: $json.lastName, authorizations: $json.authorizations, externalId: $json.externalId }) }}',
+			// n8n's default way to build a body ("Using Fields Below"), one expression per field, as ours.
+			specifyBody: 'keypair',
+			bodyParameters: {
+				parameters: fields({ email: 'email', firstName: 'firstName', lastName: 'lastName', authorizations: 'authorizations', externalId: 'externalId' }),
+			},
 		}),
 	]);
 }

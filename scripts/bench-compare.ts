@@ -90,7 +90,7 @@ const RUN_TIMEOUT_MS = integer('BENCH_RUN_TIMEOUT_S', 1800, 10, 24 * 3600) * 100
 const N8N_PORT = integer('BENCH_N8N_PORT', 5790, 1024, 65534);
 const EMULATOR_PORT = integer('BENCH_EMULATOR_PORT', 9801, 1024, 65533);
 /** The ours variant with Request Options > Concurrency set (ignored by a package without the field). */
-const CONCURRENCY = 8;
+const CONCURRENCY = integer('BENCH_CONCURRENCY', 8, 1, 32);
 /** Warm-up runs (not measured) use this many items, or a 1 MB file. */
 const WARMUP_ITEMS = 3;
 

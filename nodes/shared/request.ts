@@ -47,10 +47,12 @@ export interface RequestSettings {
 const DEFAULT_MAX_RETRIES = 3;
 const DEFAULT_TIMEOUT_SECONDS = 30;
 /**
- * Items in flight at once. Four keeps a single-worker PHP server (Maarch Courrier) or a SaaS
- * rate limit comfortable while hiding most of the network's latency; see the README.
+ * Items in flight at once. n8n spends a few milliseconds of its own on every item (its expression
+ * sandbox, the execution's bookkeeping): with about sixteen requests in flight that work, not the
+ * network, sets the pace, and a server sees at most sixteen requests of a node at once (n8n's
+ * HTTP Request node sends every item at once). See the README and BENCHMARKS.md.
  */
-export const DEFAULT_CONCURRENCY = 4;
+export const DEFAULT_CONCURRENCY = 16;
 export const MAX_CONCURRENCY = 32;
 
 export const DEFAULT_REQUEST_SETTINGS: RequestSettings = { timeoutMs: DEFAULT_TIMEOUT_SECONDS * 1000, maxRetries: DEFAULT_MAX_RETRIES };
@@ -140,6 +142,14 @@ export interface Vendor {
 	readError(body: unknown): { message?: string; code?: string };
 	/** What to check when the server cannot be reached, in this vendor's words. */
 	hints?: ConnectionHints;
+	/**
+	 * The HTTP Basic login and password of the credential, for vendors whose credential is only
+	 * that: `sendRequest` applies them itself from the credential read once per execution
+	 * (shared/credentials). n8n's helper would evaluate the credential's `authenticate`
+	 * expressions again for every request (n8n 2.x runs each in its expression sandbox: about
+	 * half a millisecond per field, measured, a thousand requests a second of CPU at 1,000 items).
+	 */
+	basicAuth?: (credentials: Record<string, unknown>) => { username: string; password: string };
 }
 
 /** What to tell the user to check, per kind of connection failure (defaults: the node's words). */
@@ -626,12 +636,21 @@ export async function sendRequest(ctx: RequestContext, vendor: Vendor, request: 
 			ignoreHttpStatusErrors: true,
 			skipSslCertificateValidation: request.skipSslCertificateValidation,
 		};
-		const raw = (await (ctx as IExecuteFunctions).helpers.httpRequestWithAuthentication.call(
-			ctx as IExecuteFunctions,
-			vendor.credentialType,
-			options,
-			request.credentialOptions ?? { credentialsDecrypted: decryptedCredentials(ctx, vendor.credentialType, await readCredentials(ctx, vendor.credentialType)) },
-		)) as { statusCode: number; headers?: RawResponse['headers']; body: unknown };
+		const helpers = (ctx as IExecuteFunctions).helpers;
+		const credentials = await readCredentials<Record<string, unknown>>(ctx, vendor.credentialType);
+		let raw: { statusCode: number; headers?: RawResponse['headers']; body: unknown };
+		if (vendor.basicAuth && !request.credentialOptions) {
+			// What n8n's helper does for this credential (its `authenticate` is this Basic login), without
+			// evaluating it again: the same proxy handling and cancel signal.
+			raw = (await helpers.httpRequest({ ...options, auth: vendor.basicAuth(credentials), abortSignal: signal })) as typeof raw;
+		} else {
+			raw = (await helpers.httpRequestWithAuthentication.call(
+				ctx as IExecuteFunctions,
+				vendor.credentialType,
+				options,
+				request.credentialOptions ?? { credentialsDecrypted: decryptedCredentials(ctx, vendor.credentialType, credentials) },
+			)) as typeof raw;
+		}
 		return { statusCode: raw.statusCode, headers: raw.headers ?? {}, body: raw.body };
 	});
 }

@@ -3,17 +3,17 @@
  * the fault chapter's machinery (test/e2e/faults.ts): one generated workflow per vendor, each
  * case its own node, against a fresh emulator.
  *
- *   12 reads, Concurrency 4    every request held 40 ms: 12 items out in input order, each paired
- *                              with its input, 12 requests, never more than 4 at once and more
- *                              than 1, the first answered before the second is sent
- *   12 reads, Concurrency 8    the same with up to 8 at once
- *   429 pauses every request   one read of 12 answered 429 with `Retry-After: 1`: no request of
- *                              the node reaches the server in the following second but the (at
- *                              most 3) already in flight, then every item succeeds (13 requests)
- *   Concurrency 1              one request at a time, in input order
+ *   12 reads, Concurrency N    every request held 40 ms: 12 items out in input order, each paired
+ *                              with its input, 12 requests, never more than N at once (default
+ *                              16; also 8 and 1) and more than 1 (N > 1), the first answered
+ *                              before the second is sent
+ *   429 pauses every request   Concurrency 4, one read of 12 answered 429 with `Retry-After: 1`:
+ *                              no request of the node reaches the server in the following second
+ *                              but the (at most 3) already in flight, then every item succeeds
+ *                              (13 requests)
  *
  * Maarch Courrier has all four; FAST Parapheur (over its client certificate) one case of 12
- * statuses that holds the default bound, the first item alone and the 429 pause.
+ * statuses, Concurrency 4, that holds the bound, the first item alone and the 429 pause.
  */
 import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 
@@ -92,7 +92,7 @@ function cases<E extends VendorEmulator>(options: {
 	const reads = (block: number, concurrency: number | undefined): FaultCase<E> => {
 		const ids = options.ids(block);
 		return {
-			name: `12 reads, Concurrency ${concurrency ?? '4 (default)'}`,
+			name: `12 reads, Concurrency ${concurrency ?? '16 (default)'}`,
 			parameters: { ...options.parameters, ...(concurrency ? { requestOptions: { concurrency } } : {}) },
 			items: ids,
 			faults: held(ids),
@@ -100,7 +100,7 @@ function cases<E extends VendorEmulator>(options: {
 				...pairedInOrder(run.outputs[0] ?? [], 12),
 				...inInputOrder(run.outputs[0] ?? [], options.read, options.expected(ids)),
 				...count(run.requests, 12),
-				...inFlightWithin(run.requests, concurrency ?? 4),
+				...inFlightWithin(run.requests, concurrency ?? 16),
 				...firstAlone(run.requests),
 			],
 		};
@@ -112,8 +112,8 @@ function cases<E extends VendorEmulator>(options: {
 		reads(1, 8),
 		reads(2, 1),
 		{
-			name: '429 Retry-After pauses every request',
-			parameters: options.parameters,
+			name: '429 Retry-After pauses every request, Concurrency 4',
+			parameters: { ...options.parameters, requestOptions: { concurrency: 4 } },
 			items: pausedIds,
 			faults: [
 				{ fault: { status: 429, headers: { 'retry-after': '1' }, body: { errors: 'Too many requests' } }, count: 1, match: sixth },
@@ -175,7 +175,7 @@ export const FAST_CONCURRENCY: FaultSuite<FastEmulator> = {
 	cases: [
 		{
 			name: '12 statuses, Concurrency 4, one 429 Retry-After',
-			parameters: { resource: 'document', operation: 'getStatus', documentId: '={{ $json.id }}' },
+			parameters: { resource: 'document', operation: 'getStatus', documentId: '={{ $json.id }}', requestOptions: { concurrency: 4 } },
 			items: FAST_IDS,
 			faults: [
 				{ fault: { status: 429, headers: { 'retry-after': '1' }, body: { code: 429, message: 'Too many requests' } }, count: 1, match: { ...FAST_HISTORIES, when: () => ++fastReads === 6 } },

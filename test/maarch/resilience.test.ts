@@ -46,7 +46,7 @@ describe('per-item errors', () => {
 		const result = await maarch.run(parameters, { items });
 		expect(result.error?.message).toBe('Maarch Courrier user 42 does not exist');
 		expect(result.error?.context?.itemIndex).toBe(1);
-		expect(result.error?.description).toMatch(/Meanwhile item 3, sent at the same time as this one \(Concurrency 4\), went through: do not send it again\.$/);
+		expect(result.error?.description).toMatch(/Meanwhile item 3, sent at the same time as this one \(Concurrency 16\), went through: do not send it again\.$/);
 		// Item 1 alone (the first answer), then items 2 and 3 together.
 		expect(paths()).toEqual(['GET /rest/users/10', 'GET /rest/users/42', 'GET /rest/users/12']);
 	});

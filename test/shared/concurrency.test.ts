@@ -22,7 +22,7 @@ describe('Maarch Courrier Get, 20 items', () => {
 	const parameters = { operation: 'get', userId: { __rl: true, mode: 'id', value: '={{ $json.id }}' } };
 
 	test.each([
-		[undefined, 4],
+		[undefined, 16],
 		[1, 1],
 		[8, 8],
 	])('Concurrency %s: at most %i requests at once, the output in input order and paired', async (concurrency, peak) => {

@@ -20,6 +20,8 @@ export const MAARCH: Vendor = {
 	name: 'Maarch Courrier',
 	credentialType: MAARCH_CREDENTIAL,
 	readError: readMaarchError,
+	// The credential's `authenticate` is this Basic login (credentials/*.credentials.ts).
+	basicAuth: (credentials) => ({ username: String(credentials.login ?? ''), password: String(credentials.password ?? '') }),
 };
 
 export interface MaarchCredentials {

@@ -20,6 +20,8 @@ export const NAMIRIAL: Vendor = {
 	name: 'Trust and Sign',
 	credentialType: NAMIRIAL_CREDENTIAL,
 	readError: readNamirialError,
+	// The credential's `authenticate` is this Basic login (credentials/*.credentials.ts).
+	basicAuth: (credentials) => ({ username: String(credentials.email ?? ''), password: String(credentials.password ?? '') }),
 };
 
 /** The documented environments (field notes). */
