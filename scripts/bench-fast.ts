@@ -6,7 +6,7 @@
  *   BENCH_SIZES=10,100 npm run bench:fast       other sizes, in MB (1024 * 1024 bytes)
  *   BENCH_DIRECTIONS=upload npm run bench:fast  one direction only
  *
- * The FAST emulator runs in its own process (test/emulators/fast/cli.ts, large uploads hashed,
+ * The FAST emulator runs in its own process (scripts/bench-fast-emulator.ts: large uploads hashed,
  * not stored), so its memory is not counted. Each size and direction runs in a fresh worker
  * process (scripts/bench-fast-worker.ts) that measures its own RSS; this script checks the result
  * (upload: size and SHA-256 the emulator received; download: size and SHA-256 of the stored
@@ -17,24 +17,16 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { createInterface } from 'node:readline';
 
 import { syntheticSha256 } from '../test/emulators/fast';
+import { Emulator } from './bench-fast-emulator';
 import type { WorkerConfig, WorkerResult } from './bench-fast-worker';
 
 const ROOT = resolve(__dirname, '..');
 const MB = 1024 * 1024;
 const TS_NODE = require.resolve('ts-node/dist/bin');
-const EMULATOR_START_MS = 60_000;
-const CONTROL_MS = 10_000;
 /** A worker gets 2 minutes plus 1 second per 2 MB (about 10 minutes for 1 GB). */
 const workerTimeoutMs = (sizeBytes: number) => 120_000 + Math.ceil(sizeBytes / MB / 2) * 1000;
-
-interface Ready {
-	url: string;
-	pkiDir: string;
-	siren: string;
-}
 
 function parseSizes(text: string | undefined): number[] {
 	const sizes = (text ?? '10,100,1024')
@@ -54,74 +46,6 @@ function parseDirections(text: string | undefined): Array<'upload' | 'download'>
 		if (direction !== 'upload' && direction !== 'download') throw new Error(`BENCH_DIRECTIONS: unknown ${direction}`);
 	}
 	return directions as Array<'upload' | 'download'>;
-}
-
-/** The emulator process, with a request/answer channel on its stdin/stdout (--stdin-control). */
-class Emulator {
-	private waiting: Array<(line: string) => void> = [];
-
-	private constructor(readonly child: ChildProcess, readonly ready: Ready) {}
-
-	static async start(): Promise<Emulator> {
-		const child = spawn(
-			process.execPath,
-			[TS_NODE, '--transpile-only', 'test/emulators/fast/cli.ts', '--hash-large-uploads', '--stdin-control'],
-			{ cwd: ROOT, stdio: ['pipe', 'pipe', 'inherit'] },
-		);
-		const lines = createInterface({ input: child.stdout! });
-		let emulator: Emulator | undefined;
-		return await new Promise<Emulator>((resolvePromise, reject) => {
-			const timer = setTimeout(() => {
-				child.kill('SIGKILL');
-				reject(new Error(`the FAST emulator did not start within ${EMULATOR_START_MS / 1000} s`));
-			}, EMULATOR_START_MS);
-			child.once('exit', (code) => {
-				clearTimeout(timer);
-				reject(new Error(`the FAST emulator exited (code ${code})`));
-			});
-			lines.on('line', (line) => {
-				if (!emulator) {
-					clearTimeout(timer);
-					try {
-						emulator = new Emulator(child, JSON.parse(line) as Ready);
-						resolvePromise(emulator);
-					} catch {
-						child.kill('SIGKILL');
-						reject(new Error(`unexpected first line from the FAST emulator: ${line}`));
-					}
-					return;
-				}
-				emulator.waiting.shift()?.(line);
-			});
-		});
-	}
-
-	async ask(request: Record<string, unknown>): Promise<Record<string, unknown>> {
-		const answer = new Promise<string>((resolvePromise, reject) => {
-			const timer = setTimeout(() => reject(new Error(`the FAST emulator did not answer ${JSON.stringify(request)}`)), CONTROL_MS);
-			this.waiting.push((line) => {
-				clearTimeout(timer);
-				resolvePromise(line);
-			});
-		});
-		this.child.stdin!.write(`${JSON.stringify(request)}\n`);
-		const parsed = JSON.parse(await answer) as Record<string, unknown>;
-		if (parsed.error) throw new Error(`FAST emulator: ${String(parsed.error)}`);
-		return parsed;
-	}
-
-	async seed(size: number): Promise<string> {
-		return String((await this.ask({ op: 'seed', size })).id);
-	}
-
-	async stop(): Promise<void> {
-		if (this.child.exitCode !== null || this.child.signalCode !== null) return;
-		const exited = new Promise<void>((resolvePromise) => this.child.once('exit', () => resolvePromise()));
-		this.child.kill('SIGTERM');
-		const timer = setTimeout(() => this.child.kill('SIGKILL'), 10_000);
-		await exited;
-		clearTimeout(timer);
-	}
 }
 
 /** The worker running now, killed on Ctrl+C. */
@@ -171,8 +95,7 @@ async function runWorker(config: WorkerConfig): Promise<WorkerResult> {
 async function verify(emulator: Emulator, result: WorkerResult): Promise<void> {
 	if (!result.ok) return;
 	if (result.direction === 'upload') {
-		const answer = await emulator.ask({ op: 'document', id: result.documentId });
-		const document = answer.document as { size: number; sha256?: string } | null;
+		const document = await emulator.document(String(result.documentId));
 		if (!document) {
 			result.ok = false;
 			result.error = `the emulator has no document ${result.documentId}`;

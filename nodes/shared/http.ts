@@ -171,6 +171,17 @@ export class NodeHttpClient {
 			});
 			req.on('response', (response) => {
 				settle();
+				if (signal) {
+					// A cancel while the body is still being read (a large download) closes it, and
+					// with it the connection; the listener goes once the body is done.
+					const onAbortBody = () => {
+						const error: ConnectionError = new Error('The execution was cancelled');
+						error.code = 'ABORTED';
+						response.destroy(error);
+					};
+					signal.addEventListener('abort', onAbortBody, { once: true });
+					response.once('close', () => signal.removeEventListener('abort', onAbortBody));
+				}
 				// Through a tunnel the answer is the server's own; a forwarded request's may be the proxy's.
 				const fromProxy = proxy !== undefined && !forward ? false : undefined;
 				resolve({ statusCode: response.statusCode ?? 0, headers: response.headers, body: response, discard: () => response.resume(), fromProxy });

@@ -8,7 +8,7 @@
  * FAST's error JSON whatever its HTTP status, and the peek at downloads before they are treated
  * as files.
  */
-import { PassThrough, Readable } from 'node:stream';
+import { Readable } from 'node:stream';
 
 import type FormData from 'form-data';
 import type { IExecuteFunctions, ILoadOptionsFunctions, INode, IPollFunctions } from 'n8n-workflow';
@@ -94,6 +94,11 @@ export interface FastDownload {
 /** An answer whose body is still unread, with why it was not retried (for the error). */
 type FastResponse = StreamResponse & Pick<ApiResponse, 'retryNote'>;
 
+/**
+ * One client per execution, shared by its items, several of them in flight at once: nothing here
+ * belongs to one request (the certificate and the connection pool are made once and only read),
+ * and connections are kept alive between requests, each one carrying the client certificate.
+ */
 export class FastClient {
 	readonly hostUrl: string;
 
@@ -363,12 +368,15 @@ export class FastClient {
 			if (sniffFastError(text)) throw this.failure(request, status, text);
 			return this.describeDownload(response, Readable.from([bytes]), bytes.length);
 		}
-		const stream = new PassThrough();
-		if (head.length > 0) stream.write(head);
-		body.on('error', (error) => stream.destroy(error));
-		body.pipe(stream);
 		const length = Number(response.headers['content-length']);
-		return this.describeDownload(response, stream, Number.isFinite(length) ? length : undefined);
+		const size = Number.isFinite(length) ? length : undefined;
+		// A file shorter than the peek is already whole.
+		if (body.readableEnded) return this.describeDownload(response, Readable.from([head]), head.length);
+		// The answer itself is handed over, its first bytes put back: no copy, no extra stream
+		// that could hold data, backpressure straight to the socket (n8n's writer paces the
+		// download), and closing it (n8n stops reading) closes the connection.
+		if (head.length > 0) body.unshift(head);
+		return this.describeDownload(response, body, size);
 	}
 
 	private describeDownload(response: FastResponse, stream: Readable, size?: number): FastDownload {
