@@ -54,7 +54,7 @@ export class FastParapheurApi implements ICredentialType {
 			type: 'options',
 			options: [
 				{
-					name: 'PKCS#12 (.P12 / .Pfx File)',
+					name: 'PKCS#12 File (.p12, .pfx)',
 					value: 'pkcs12',
 					description: 'The file Docaposte delivers, with its password',
 				},

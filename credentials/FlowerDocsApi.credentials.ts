@@ -94,7 +94,7 @@ export class FlowerDocsApi implements ICredentialType {
 
 	icon: Icon = { light: 'file:flowerDocs.svg', dark: 'file:flowerDocs.dark.svg' };
 
-	documentationUrl = 'https://github.com/n8n-nodes-parapheur/n8n-nodes-parapheur#flowerdocs';
+	documentationUrl = 'https://github.com/n8n-nodes-parapheur/n8n-nodes-parapheur#flowerdocs-api';
 
 	properties: INodeProperties[] = [
 		{

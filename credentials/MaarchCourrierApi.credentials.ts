@@ -18,7 +18,7 @@ export class MaarchCourrierApi implements ICredentialType {
 
 	icon: Icon = { light: 'file:maarchCourrier.svg', dark: 'file:maarchCourrier.dark.svg' };
 
-	documentationUrl = 'https://github.com/n8n-nodes-parapheur/n8n-nodes-parapheur#maarch-courrier';
+	documentationUrl = 'https://github.com/n8n-nodes-parapheur/n8n-nodes-parapheur#maarch-courrier-api';
 
 	properties: INodeProperties[] = [
 		{

@@ -18,7 +18,7 @@ export class NamirialTrustAndSignApi implements ICredentialType {
 
 	icon: Icon = { light: 'file:namirialTrustAndSign.svg', dark: 'file:namirialTrustAndSign.dark.svg' };
 
-	documentationUrl = 'https://github.com/n8n-nodes-parapheur/n8n-nodes-parapheur#namirial-trust-and-sign';
+	documentationUrl = 'https://github.com/n8n-nodes-parapheur/n8n-nodes-parapheur#namirial-trust-and-sign-api';
 
 	properties: INodeProperties[] = [
 		{

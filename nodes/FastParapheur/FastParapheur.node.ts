@@ -15,13 +15,15 @@ export class FastParapheur extends VersionedNode {
 			name: 'fastParapheur',
 			icon: { light: 'file:fastParapheur.svg', dark: 'file:fastParapheur.dark.svg' },
 			group: ['transform'],
-			subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',
 			description: 'Send documents through FAST Parapheur signature circuits and collect the results',
 			defaultVersion: 1,
 		};
 		const nodeVersions: IVersionedNodeType['nodeVersions'] = {
 			1: new FastParapheurV1(baseDescription),
 		};
-		super(nodeVersions, baseDescription);
+		// The editor shows the versions' own subtitles and Docs links (see versionDescription); the
+		// node's description repeats those of its default version.
+		const { subtitle, documentationUrl } = nodeVersions[1].description;
+		super(nodeVersions, { ...baseDescription, subtitle, documentationUrl });
 	}
 }

@@ -15,13 +15,16 @@ export class FastParapheurTrigger extends VersionedNode {
 			name: 'fastParapheurTrigger',
 			icon: { light: 'file:fastParapheur.svg', dark: 'file:fastParapheur.dark.svg' },
 			group: ['trigger'],
-			subtitle: '={{$parameter["event"]}}',
-			description: 'Starts the workflow when FAST Parapheur documents change state or new Hélios, PES Retour or Chorus files are waiting',
+			description:
+				'Send documents through FAST Parapheur signature circuits and collect the results, or start a workflow when a document changes state or an Hélios, PES Retour or Chorus file arrives',
 			defaultVersion: 1,
 		};
 		const nodeVersions: IVersionedNodeType['nodeVersions'] = {
 			1: new FastParapheurTriggerV1(baseDescription),
 		};
-		super(nodeVersions, baseDescription);
+		// The editor shows the versions' own subtitles and Docs links (see versionDescription); the
+		// node's description repeats those of its default version.
+		const { subtitle, documentationUrl } = nodeVersions[1].description;
+		super(nodeVersions, { ...baseDescription, subtitle, documentationUrl });
 	}
 }

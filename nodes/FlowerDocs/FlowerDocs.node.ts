@@ -15,13 +15,15 @@ export class FlowerDocs extends VersionedNode {
 			name: 'flowerDocs',
 			icon: { light: 'file:flowerDocs.svg', dark: 'file:flowerDocs.dark.svg' },
 			group: ['transform'],
-			subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',
 			description: 'Create, update, search and delete users in FlowerDocs',
 			defaultVersion: 1,
 		};
 		const nodeVersions: IVersionedNodeType['nodeVersions'] = {
 			1: new FlowerDocsV1(baseDescription),
 		};
-		super(nodeVersions, baseDescription);
+		// The editor shows the versions' own subtitles and Docs links (see versionDescription); the
+		// node's description repeats those of its default version.
+		const { subtitle, documentationUrl } = nodeVersions[1].description;
+		super(nodeVersions, { ...baseDescription, subtitle, documentationUrl });
 	}
 }

@@ -15,13 +15,15 @@ export class MaarchCourrier extends VersionedNode {
 			name: 'maarchCourrier',
 			icon: { light: 'file:maarchCourrier.svg', dark: 'file:maarchCourrier.dark.svg' },
 			group: ['transform'],
-			subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',
 			description: 'Create, update, group and link users in Maarch Courrier',
 			defaultVersion: 1,
 		};
 		const nodeVersions: IVersionedNodeType['nodeVersions'] = {
 			1: new MaarchCourrierV1(baseDescription),
 		};
-		super(nodeVersions, baseDescription);
+		// The editor shows the versions' own subtitles and Docs links (see versionDescription); the
+		// node's description repeats those of its default version.
+		const { subtitle, documentationUrl } = nodeVersions[1].description;
+		super(nodeVersions, { ...baseDescription, subtitle, documentationUrl });
 	}
 }

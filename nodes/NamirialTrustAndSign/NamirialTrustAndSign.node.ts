@@ -15,13 +15,15 @@ export class NamirialTrustAndSign extends VersionedNode {
 			name: 'namirialTrustAndSign',
 			icon: { light: 'file:namirialTrustAndSign.svg', dark: 'file:namirialTrustAndSign.dark.svg' },
 			group: ['transform'],
-			subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',
 			description: 'Create, update, delete and bind Trust and Sign operators, one by one or in CSV batches',
 			defaultVersion: 1,
 		};
 		const nodeVersions: IVersionedNodeType['nodeVersions'] = {
 			1: new NamirialTrustAndSignV1(baseDescription),
 		};
-		super(nodeVersions, baseDescription);
+		// The editor shows the versions' own subtitles and Docs links (see versionDescription); the
+		// node's description repeats those of its default version.
+		const { subtitle, documentationUrl } = nodeVersions[1].description;
+		super(nodeVersions, { ...baseDescription, subtitle, documentationUrl });
 	}
 }

@@ -63,7 +63,8 @@ test("version 1 takes only the name, default version and icon paths from the nod
 		defaultVersion: 2,
 	}).description;
 	expect(v1).toEqual({ ...own, defaultVersion: 2 });
-	expect(v1.subtitle).toBe('={{$parameter["operation"] + ": " + $parameter["resource"]}}');
+	expect(v1.subtitle).toBe(node.nodeVersions[1].description.subtitle);
+	expect(v1.subtitle).toContain('"user:create":"Create: User"');
 	expect(v1.group).toEqual(['transform']);
 	expect(v1.defaults).toEqual({ name: 'Maarch Courrier' });
 	// ...and gets the node's icons, which n8n resolves from the entry file's folder, not v1/.

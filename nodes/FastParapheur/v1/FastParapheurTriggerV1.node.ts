@@ -1,6 +1,14 @@
-import type { INodeExecutionData, INodeType, INodeTypeBaseDescription, INodeTypeDescription, IPollFunctions } from 'n8n-workflow';
+import type {
+	INodeExecutionData,
+	INodeProperties,
+	INodeType,
+	INodeTypeBaseDescription,
+	INodeTypeDescription,
+	IPollFunctions,
+} from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
+import { optionSubtitle } from '../../shared/subtitle';
 import { versionDescription } from '../../shared/versioned';
 import { outputBinaryProperty, sirenProperty } from './actions/common';
 import { NORMALISED_STATE_OPTIONS } from '../helpers/states';
@@ -12,6 +20,44 @@ import { pollTrigger } from './trigger/poll';
 const documentEvent = { show: { event: ['documentStateChanged'] } };
 const listEvents = { show: { event: ['newAcknowledgement', 'newPesRetour', 'newChorus'] } };
 
+/**
+ * What the trigger watches. Each event has its own `action`: n8n would otherwise list it as
+ * "On " + the name in lower case ("On new pes retour").
+ */
+const eventProperty: INodeProperties = {
+	displayName: 'Event',
+	name: 'event',
+	type: 'options',
+	noDataExpression: true,
+	options: [
+		{
+			name: 'Document State Changed',
+			value: 'documentStateChanged',
+			action: 'On document state changed',
+			description: 'A watched document has new history entries (visa, signature, refusal, classification...)',
+		},
+		{
+			name: 'New Chorus File',
+			value: 'newChorus',
+			action: 'On new Chorus file',
+			description: "A Chorus file appeared in the SIREN's list of files not yet fetched",
+		},
+		{
+			name: 'New Hélios Acknowledgement',
+			value: 'newAcknowledgement',
+			action: 'On new Hélios acknowledgement',
+			description: "An Hélios acknowledgement appeared in the SIREN's list of files not yet fetched",
+		},
+		{
+			name: 'New PES Retour',
+			value: 'newPesRetour',
+			action: 'On new PES Retour',
+			description: "A PES Retour appeared in the SIREN's list of files not yet fetched",
+		},
+	],
+	default: 'documentStateChanged',
+};
+
 export class FastParapheurTriggerV1 implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'FAST Parapheur Trigger',
@@ -19,43 +65,20 @@ export class FastParapheurTriggerV1 implements INodeType {
 		icon: { light: 'file:../fastParapheur.svg', dark: 'file:../fastParapheur.dark.svg' },
 		group: ['trigger'],
 		version: 1,
-		subtitle: '={{$parameter["event"]}}',
-		description: 'Starts the workflow when FAST Parapheur documents change state or new Hélios, PES Retour or Chorus files are waiting',
+		subtitle: optionSubtitle([eventProperty], 'event'),
+		// n8n's node creator lists this trigger under FAST Parapheur, with this description for both
+		// (generateMergedNodesAndActions: the merged entry takes the trigger's): it says what the
+		// actions do, then what the trigger does.
+		description:
+			'Send documents through FAST Parapheur signature circuits and collect the results, or start a workflow when a document changes state or an Hélios, PES Retour or Chorus file arrives',
+		documentationUrl: 'https://github.com/n8n-nodes-parapheur/n8n-nodes-parapheur#fast-parapheur-trigger-fastparapheurtrigger',
 		defaults: { name: 'FAST Parapheur Trigger' },
 		polling: true,
 		inputs: [],
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [{ name: 'fastParapheurApi', required: true, testedBy: 'fastParapheurApiTest' }],
 		properties: [
-			{
-				displayName: 'Event',
-				name: 'event',
-				type: 'options',
-				noDataExpression: true,
-				options: [
-					{
-						name: 'Document State Changed',
-						value: 'documentStateChanged',
-						description: 'A watched document has new history entries (visa, signature, refusal, classification...)',
-					},
-					{
-						name: 'New Chorus File',
-						value: 'newChorus',
-						description: "A Chorus file appeared in the SIREN's list of files not yet fetched",
-					},
-					{
-						name: 'New Hélios Acknowledgement',
-						value: 'newAcknowledgement',
-						description: "An Hélios acknowledgement appeared in the SIREN's list of files not yet fetched",
-					},
-					{
-						name: 'New PES Retour',
-						value: 'newPesRetour',
-						description: "A PES Retour appeared in the SIREN's list of files not yet fetched",
-					},
-				],
-				default: 'documentStateChanged',
-			},
+			eventProperty,
 			{
 				displayName: 'Document IDs',
 				name: 'documentIds',

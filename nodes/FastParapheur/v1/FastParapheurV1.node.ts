@@ -1,8 +1,16 @@
-import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeBaseDescription, INodeTypeDescription } from 'n8n-workflow';
+import type {
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeProperties,
+	INodeType,
+	INodeTypeBaseDescription,
+	INodeTypeDescription,
+} from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
 import type { ResourceProperty } from '../../shared/dispatch';
 import { requestOptionsProperty } from '../../shared/request';
+import { operationSubtitle } from '../../shared/subtitle';
 import { versionDescription } from '../../shared/versioned';
 import * as acknowledgement from './actions/acknowledgement/Acknowledgement.resource';
 import * as chorus from './actions/chorus/Chorus.resource';
@@ -12,6 +20,30 @@ import { resources, router } from './actions/router';
 import * as user from './actions/user/User.resource';
 import { credentialTest, listSearch, loadOptions } from '../methods';
 
+/** Version 1's fields, which its subtitle names; each instance gets its own copy of the list. */
+const properties: INodeProperties[] = [
+	{
+		displayName: 'Resource',
+		name: 'resource',
+		type: 'options',
+		noDataExpression: true,
+		options: [
+			{ name: 'Chorus File', value: 'chorus' },
+			{ name: 'Document', value: 'document' },
+			{ name: 'Hélios Acknowledgement', value: 'acknowledgement' },
+			{ name: 'PES Retour', value: 'pesRetour' },
+			{ name: 'User', value: 'user' },
+		],
+		default: 'document',
+	} satisfies ResourceProperty<keyof typeof resources>,
+	...document.description,
+	...acknowledgement.description,
+	...pesRetour.description,
+	...chorus.description,
+	...user.description,
+	requestOptionsProperty,
+];
+
 export class FastParapheurV1 implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'FAST Parapheur',
@@ -19,35 +51,15 @@ export class FastParapheurV1 implements INodeType {
 		icon: { light: 'file:../fastParapheur.svg', dark: 'file:../fastParapheur.dark.svg' },
 		group: ['transform'],
 		version: 1,
-		subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',
+		subtitle: operationSubtitle(properties),
 		description: 'Send documents through FAST Parapheur signature circuits and collect the results',
+		documentationUrl: 'https://github.com/n8n-nodes-parapheur/n8n-nodes-parapheur#fast-parapheur-fastparapheur',
 		defaults: { name: 'FAST Parapheur' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [{ name: 'fastParapheurApi', required: true, testedBy: 'fastParapheurApiTest' }],
-		properties: [
-			{
-				displayName: 'Resource',
-				name: 'resource',
-				type: 'options',
-				noDataExpression: true,
-				options: [
-					{ name: 'Chorus File', value: 'chorus' },
-					{ name: 'Document', value: 'document' },
-					{ name: 'Hélios Acknowledgement', value: 'acknowledgement' },
-					{ name: 'PES Retour', value: 'pesRetour' },
-					{ name: 'User', value: 'user' },
-				],
-				default: 'document',
-			} satisfies ResourceProperty<keyof typeof resources>,
-			...document.description,
-			...acknowledgement.description,
-			...pesRetour.description,
-			...chorus.description,
-			...user.description,
-			requestOptionsProperty,
-		],
+		properties: [...properties],
 	};
 
 	constructor(baseDescription: INodeTypeBaseDescription) {

@@ -20,12 +20,16 @@ import { pathSegment } from '../../../shared/path';
 
 export type RemainingKind = 'acknowledgement' | 'pesRetour' | 'chorus';
 
-export const REMAINING_KINDS: Record<RemainingKind, { segment: string; label: string; filePrefix: string }> = {
-	acknowledgement: { segment: 'ack', label: 'Hélios acknowledgement', filePrefix: 'acquittement-helios' },
+/**
+ * `label` names one file in running text, its proper nouns as they are written ("Hélios", "PES
+ * Retour", "Chorus"), and `article` goes before it in the action names.
+ */
+export const REMAINING_KINDS: Record<RemainingKind, { segment: string; label: string; article: 'a' | 'an'; filePrefix: string }> = {
+	acknowledgement: { segment: 'ack', label: 'Hélios acknowledgement', article: 'an', filePrefix: 'acquittement-helios' },
 	// The page gives /ack/remaining for PES Retour too, a copy-paste slip; by analogy with
 	// chorus the route is /pes-retour/remaining (field notes, unconfirmed).
-	pesRetour: { segment: 'pes-retour', label: 'PES Retour', filePrefix: 'pes-retour' },
-	chorus: { segment: 'chorus', label: 'Chorus file', filePrefix: 'chorus' },
+	pesRetour: { segment: 'pes-retour', label: 'PES Retour', article: 'a', filePrefix: 'pes-retour' },
+	chorus: { segment: 'chorus', label: 'Chorus file', article: 'a', filePrefix: 'chorus' },
 };
 
 /** XML larger than this is stored as a file but not parsed into the item's JSON. */
@@ -134,8 +138,9 @@ export function remainingOperations(kind: RemainingKind): { listRemaining: FastO
 export function remainingOperationProperty<Kind extends RemainingKind>(
 	kind: Kind,
 ): OperationProperty<Kind, keyof ReturnType<typeof remainingOperations>> {
-	const { label } = REMAINING_KINDS[kind];
-	const lower = label.charAt(0).toLowerCase() + label.slice(1);
+	// The label as it is: n8n's sentence case lowers the common nouns only ("Download an Hélios
+	// acknowledgement", "List remaining PES Retours").
+	const { label, article } = REMAINING_KINDS[kind];
 	return {
 		displayName: 'Operation',
 		name: 'operation',
@@ -143,8 +148,8 @@ export function remainingOperationProperty<Kind extends RemainingKind>(
 		noDataExpression: true,
 		displayOptions: { show: { resource: [kind] } },
 		options: [
-			{ name: 'Download', value: 'download', action: `Download a ${lower}`, description: `Download one ${lower} as XML (file and parsed JSON)` },
-			{ name: 'List Remaining', value: 'listRemaining', action: `List remaining ${lower}s`, description: `List the ${lower}s not yet fetched through the API (one item per ID)` },
+			{ name: 'Download', value: 'download', action: `Download ${article} ${label}`, description: `Download one ${label} as XML (file and parsed JSON)` },
+			{ name: 'List Remaining', value: 'listRemaining', action: `List remaining ${label}s`, description: `List the ${label}s not yet fetched through the API (one item per ID)` },
 		],
 		default: 'listRemaining',
 	};
