@@ -137,5 +137,27 @@ export class FastParapheurApi implements ICredentialType {
 			description:
 				"Whether to connect even if the server's certificate cannot be verified. Only for a test server; the client certificate is sent either way.",
 		},
+		{
+			displayName: 'Upload Form',
+			name: 'uploadForm',
+			type: 'options',
+			options: [
+				{
+					name: "As FAST's Clients Do (content)",
+					value: 'clients',
+					description:
+						"Upload's file part is content; Upload On Demand sends email_cc, and circuit_id only when its Circuit is given. What Pastell's and Maarch Courrier's FAST connectors send, and the FAST servers in use take.",
+				},
+				{
+					name: 'As the API Page Says (doc)',
+					value: 'apiPage',
+					description:
+						"Every upload's file part is doc; Upload On Demand sends email_CC and needs its Circuit (circuit_id). As FAST's API page writes them.",
+				},
+			],
+			default: 'clients',
+			description:
+				"The names the uploads give their parts. Choose the API page's form only for a FAST server that refuses the clients' one with 'Unknown parameter' (code 902).",
+		},
 	];
 }

@@ -312,8 +312,14 @@ export interface Exchange {
 	describeConnectionFailure?: (error: unknown, code: string | undefined) => ConnectionFailureDetails | undefined;
 }
 
-/** A vendor's words for a request that got no answer; `rejectedLogin` when it is a refused login. */
-export type ConnectionFailureDetails = ErrorDetails & { rejectedLogin?: boolean };
+/**
+ * A vendor's words for a request that got no answer; `rejectedLogin` when it is a refused login.
+ * `refused` when the server refused the connection itself (a client certificate, typically):
+ * trying again cannot help, so the error never suggests it. `true`: not retried either;
+ * `'ifRepeated'`: a refusal that a dropped connection also gives (a new TLS 1.3 connection closed
+ * before any answer), tried once more to tell the two apart and not again after the same failure.
+ */
+export type ConnectionFailureDetails = ErrorDetails & { rejectedLogin?: boolean; refused?: boolean | 'ifRepeated' };
 
 /**
  * Texts that identify a connection failure. n8n wraps the HTTP library's error in a NodeApiError
@@ -514,6 +520,8 @@ export async function exchangeWithRetries(node: INode, exchange: Exchange, send:
 			throw cancelled();
 		}
 	};
+	// The previous try failed in a way the vendor reads as a refusal when it happens again.
+	let refusedBefore = false;
 	for (let attempt = 0; ; attempt++) {
 		// A cancelled execution sends nothing more, whatever the item loop does with the error.
 		if (signal?.aborted) throw cancelled();
@@ -525,16 +533,23 @@ export async function exchangeWithRetries(node: INode, exchange: Exchange, send:
 		} catch (error) {
 			if (signal?.aborted || (error as { code?: unknown }).code === 'ABORTED') throw cancelled();
 			const code = networkCode(error);
+			const vendorDetails = exchange.describeConnectionFailure?.(error, code);
 			// A connection closed during the TLS handshake is a refusal (of a client certificate,
-			// typically), not a transient drop.
-			const transient = (error as { duringHandshake?: boolean }).duringHandshake ? undefined : code;
-			const decision = decideRetry({ ...retry, attempt, networkCode: transient });
+			// typically), not a transient drop; so is what the vendor reads as one, at once or
+			// when it happens again (see ConnectionFailureDetails): not retried.
+			const refusal = vendorDetails?.refused;
+			const refused =
+				(error as { duringHandshake?: boolean }).duringHandshake === true ||
+				refusal === true ||
+				(refusal === 'ifRepeated' && refusedBefore);
+			refusedBefore = refusal === 'ifRepeated';
+			const decision = decideRetry({ ...retry, attempt, networkCode: refused ? undefined : code });
 			if (decision.retry) {
 				await wait(decision.delayMs);
 				continue;
 			}
 			const details =
-				exchange.describeConnectionFailure?.(error, code) ??
+				vendorDetails ??
 				describeConnectionFailure(exchange.vendor, error, {
 					code,
 					timeoutMs: settings.timeoutMs,
@@ -543,7 +558,11 @@ export async function exchangeWithRetries(node: INode, exchange: Exchange, send:
 					hints: exchange.hints,
 					secrets,
 				});
-			const failed = apiError(node, withRetryNote(details, decision), { itemIndex, secrets });
+			// Trying again cannot help a refusal: its error says what to change, never to try again
+			// later or raise 'Max Retries'. Only a request that may have been applied (a summary:
+			// an upload whose connection may just have dropped) still says so.
+			const note = refusal && !decision.summary ? undefined : decision;
+			const failed = apiError(node, withRetryNote(details, note), { itemIndex, secrets });
 			throw (details as ConnectionFailureDetails).rejectedLogin ? markRejectedLogin(failed) : failed;
 		}
 		const status = response.statusCode;

@@ -1,9 +1,16 @@
 /**
  * The client certificate, end to end: PKCS#12 and PEM accepted by the emulator's real TLS check;
  * another CA, a wrong password, no certificate, an expired one and an untrusted server each give
- * their own message, through the credential's Test and through a node run.
+ * their own message, through the credential's Test and through a node run. A certificate FAST
+ * refuses is not retried (retrying cannot help), and its message says to change the certificate.
  */
-import { request } from 'node:https';
+import { createServer, request } from 'node:https';
+import type { AddressInfo } from 'node:net';
+
+import type { INode } from 'n8n-workflow';
+
+import { DEFAULT_REQUEST_SETTINGS } from '../../nodes/shared/request';
+import { FastClient } from '../../nodes/FastParapheur/transport';
 
 import { describeTlsFailure } from '../../nodes/FastParapheur/transport/tls';
 import { startFastEmulator } from '../emulators/fast';
@@ -12,6 +19,11 @@ import { testCredentialWithNode } from '../harness';
 import { fastCredentialData, useFast } from './fixture';
 
 const fast = useFast();
+
+/** What a node says when FAST (a TLS 1.3 server, as Node's) closes the connection on the certificate. */
+const AFTER_HANDSHAKE = 'FAST Parapheur closed the connection right after the TLS handshake, without answering: it most likely refused the client certificate';
+const AFTER_HANDSHAKE_HINT =
+	'A server that checks the client certificate after the handshake (TLS 1.3) closes a new connection this way when it refuses the certificate. Use the certificate Docaposte issued for this FAST server (demo, integration and production certificates differ), check that it has not expired or been revoked, and put it in the FAST Parapheur credential.';
 
 const test = async (overrides: Record<string, unknown>) =>
 	await testCredentialWithNode('fastParapheur', 'fastParapheurApi', fastCredentialData(fast.emulator, overrides as never));
@@ -60,7 +72,7 @@ describe('FAST Parapheur credential test', () => {
 		expect(result.status).toBe('Error');
 		// Node's TLS 1.3 server closes the connection without an alert; a front that sends the
 		// alert ("unknown ca") gives the plainer message, checked below.
-		expect(result.message).toMatch(/^FAST Parapheur closed the connection right after the TLS handshake, without answering\. If this happens on every call, FAST is refusing the client certificate/);
+		expect(result.message).toBe(`${AFTER_HANDSHAKE}. ${AFTER_HANDSHAKE_HINT}`);
 		expect(describeTlsFailure(Object.assign(new Error('tlsv1 alert unknown ca'), { code: 'ERR_SSL_TLSV1_ALERT_UNKNOWN_CA' }))?.message).toMatch(
 			/^FAST Parapheur refused the client certificate: it does not know it/,
 		);
@@ -103,13 +115,28 @@ describe('FAST Parapheur credential test', () => {
 });
 
 describe('client certificate in a node run', () => {
-	it('fails the item with the certificate explanation for a certificate from another CA', async () => {
+	it('fails the item with the certificate explanation for a certificate from another CA, never suggesting retries', async () => {
+		for (const requestOptions of [{ maxRetries: 0 }, {}, { maxRetries: 5 }]) {
+			const run = await fast.run(
+				{ resource: 'document', operation: 'getStatus', documentId: '320073900', requestOptions },
+				{ credentials: { pfx: fast.emulator.pki.otherCaClientPfxBase64 } },
+			);
+			expect(run.error?.message).toBe(AFTER_HANDSHAKE);
+			expect(run.error?.description).toBe(AFTER_HANDSHAKE_HINT);
+			expect(`${run.error?.message} ${run.error?.description}`).not.toMatch(/tr(y|ied)|retr|later/i);
+		}
+	});
+
+	it('an upload refused on the certificate says what to change, nothing about retries', async () => {
 		const run = await fast.run(
-			{ resource: 'document', operation: 'getStatus', documentId: '320073900' },
-			{ credentials: { pfx: fast.emulator.pki.otherCaClientPfxBase64 }, node: { parameters: { resource: 'document', operation: 'getStatus', documentId: '320073900', requestOptions: { maxRetries: 0 } } } },
+			{ resource: 'document', operation: 'upload', circuitId: { __rl: true, mode: 'id', value: 'Signature Maire' } },
+			{ credentials: { pfx: fast.emulator.pki.otherCaClientPfxBase64 }, items: [{ $binary: { data: { base64: Buffer.from('%PDF-1.4').toString('base64'), fileName: 'a.pdf', mimeType: 'application/pdf' } } }] },
 		);
-		expect(run.error?.message).toBe('FAST Parapheur closed the connection right after the TLS handshake, without answering');
-		expect(run.error?.description).toMatch(/refusing the client certificate/);
+		// A new connection closed before any answer may also be one dropped after FAST took the
+		// upload: the upload still says it may have been applied, never to try again later.
+		expect(run.error?.message).toBe(`${AFTER_HANDSHAKE} (not retried, as it may have been applied)`);
+		expect(run.error?.description).toBe(`${AFTER_HANDSHAKE_HINT} This request creates or sends data, so it was not retried automatically: check whether it was applied before running it again.`);
+		expect(`${run.error?.message} ${run.error?.description}`).not.toMatch(/try again|retries|later/i);
 	});
 
 	it('works with PEM material', async () => {
@@ -129,6 +156,48 @@ describe('client certificate in a node run', () => {
 		const text = JSON.stringify({ message: run.error?.message, description: run.error?.description, items: run.items });
 		expect(text).not.toContain('wrong-password-123');
 		expect(text).not.toContain(fast.emulator.pki.clientPfxBase64.slice(0, 40));
+	});
+});
+
+describe('a refused certificate is not worth retrying', () => {
+	const node: INode = { id: 'fast', name: 'FAST Parapheur', type: 'n8n-nodes-parapheur.fastParapheur', typeVersion: 1, position: [0, 0], parameters: {} };
+
+	/** A TLS server that wants a client certificate from the test CA, counting connections. */
+	async function strictServer(maxVersion: 'TLSv1.2' | 'TLSv1.3') {
+		const pki = fast.emulator.pki;
+		const server = createServer({ key: pki.serverKey, cert: pki.serverCert, ca: [pki.caCert], requestCert: true, rejectUnauthorized: true, maxVersion }, (_request, response) => {
+			response.end('[]');
+		});
+		const counter = { connections: 0 };
+		server.on('connection', () => (counter.connections += 1));
+		server.on('tlsClientError', () => undefined);
+		await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+		const { port } = server.address() as AddressInfo;
+		return { url: `https://127.0.0.1:${port}`, counter, close: async () => await new Promise<void>((resolve) => server.close(() => resolve())) };
+	}
+
+	it.each([
+		['TLS 1.3: the connection closed right after the handshake, once more to tell it from a drop', 'TLSv1.3', 2, AFTER_HANDSHAKE],
+		['TLS 1.2: the connection closed during the handshake', 'TLSv1.2', 1, 'FAST Parapheur closed the connection during the TLS handshake: it most likely refused the client certificate'],
+	] as const)('%s', async (_name, maxVersion, connections, message) => {
+		const server = await strictServer(maxVersion);
+		const pki = fast.emulator.pki;
+		const client = new FastClient(
+			node,
+			{ host: server.url, siren: SAMPLE_SIREN, certificateFormat: 'pkcs12', pfx: pki.otherCaClientPfxBase64, pfxPassword: pki.clientPfxPassword, caCertificates: pki.caCert },
+			() => ({ ...DEFAULT_REQUEST_SETTINGS, maxRetries: 3 }),
+		);
+		try {
+			const error = (await client.json({ method: 'GET', path: `/documents/v2/${SAMPLE_SIREN}/ack/remaining` }).catch((caught: unknown) => caught)) as Error & { description?: string };
+			expect(error.message).toBe(message);
+			expect(error.description).toMatch(/^(A server that checks .* )?Use the certificate Docaposte issued for this FAST server .* put it in the FAST Parapheur credential\.$/);
+			// Not the 4 connections of 3 retries, and no word of trying again.
+			expect(server.counter.connections).toBe(connections);
+			expect(error.description).not.toMatch(/Tried|Max Retries|later/);
+		} finally {
+			client.close();
+			await server.close();
+		}
 	});
 });
 

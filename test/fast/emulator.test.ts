@@ -161,6 +161,48 @@ describe('FAST Parapheur emulator', () => {
 		expect(typeof json(reply).generation).toBe('number');
 	});
 
+	it("in strict mode takes only the API page's part names and needs circuit_id on demand; off by default", async () => {
+		const upload = `/documents/v2/${SAMPLE_SIREN}/${encodeURIComponent(SAMPLE_CIRCUITS.signature)}/upload`;
+		const staticForm = (filePart: string) => {
+			const form = new FormData();
+			form.append(filePart, Buffer.from('%PDF-1.4'), { filename: `${filePart}.pdf`, contentType: 'application/pdf' });
+			form.append('label', 'Strict');
+			return form;
+		};
+		const onDemandForm = (fields: Record<string, string>) => {
+			const form = new FormData();
+			for (const [name, value] of Object.entries(fields)) form.append(name, value);
+			form.append('doc', Buffer.from('%PDF-1.4'), { filename: `${Object.keys(fields).join('-')}.pdf`, contentType: 'application/pdf' });
+			form.append('circuit', JSON.stringify({ type: 'BUREAUTIQUE_PDF', steps: [{ step: 'signature', members: [SAMPLE_USERS.mayor] }] }));
+			return form;
+		};
+		const onDemand = `/documents/ondemand/${SAMPLE_SIREN}/upload`;
+		expect(emulator.followApiPage).toBe(false);
+		expect((await call(emulator, 'POST', upload, { form: staticForm('content') })).body.toString()).toMatch(/^\d+$/);
+		expect((await call(emulator, 'POST', onDemand, { form: onDemandForm({ email_cc: SAMPLE_USERS.dgs }) })).body.toString()).toMatch(/^\d+$/);
+
+		emulator.followApiPage = true;
+		expect(json(await call(emulator, 'POST', upload, { form: staticForm('content') }))).toMatchObject({
+			errorCode: 902,
+			developerMessage: "Unknown parameter 'content' (expected: doc, label, comment, emailDestinataire)",
+		});
+		expect((await call(emulator, 'POST', upload, { form: staticForm('doc') })).body.toString()).toMatch(/^\d+$/);
+		expect(json(await call(emulator, 'POST', onDemand, { form: onDemandForm({}) }))).toMatchObject({
+			errorCode: 120,
+			developerMessage: "Upload doc error: missing parameter 'circuit_id'",
+		});
+		expect(json(await call(emulator, 'POST', onDemand, { form: onDemandForm({ circuit_id: 'Inconnu' }) }))).toMatchObject({
+			errorCode: 120,
+			developerMessage: 'Upload doc error: unknown circuit "Inconnu"',
+		});
+		expect(json(await call(emulator, 'POST', onDemand, { form: onDemandForm({ circuit_id: SAMPLE_CIRCUITS.signature, email_cc: SAMPLE_USERS.dgs }) }))).toMatchObject({
+			errorCode: 902,
+			developerMessage: "Unknown parameter 'email_cc' (expected: circuit_id, doc, circuit, annexes, agents, comment, email_destinataire, email_CC)",
+		});
+		const id = (await call(emulator, 'POST', onDemand, { form: onDemandForm({ circuit_id: SAMPLE_CIRCUITS.signature, email_CC: SAMPLE_USERS.dgs }) })).body.toString();
+		expect(emulator.documents.get(id)).toMatchObject({ kind: 'onDemand', circuitId: SAMPLE_CIRCUITS.signature, cc: [SAMPLE_USERS.dgs] });
+	});
+
 	it('consumes a remaining acknowledgement when it is downloaded', async () => {
 		const list = async () => json(await call(emulator, 'GET', `/documents/v2/${SAMPLE_SIREN}/ack/remaining`)) as unknown as number[];
 		expect(await list()).toEqual([Number(SAMPLE_DOCUMENTS.helios)]);

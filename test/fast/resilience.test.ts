@@ -45,7 +45,10 @@ describe('FAST errors whatever the HTTP status', () => {
 		// A server that follows the page to the letter: the reason's colon is no end of it.
 		fast.emulator.errorIn200(902, "Unknown parameter 'content' (expected: doc, label, comment, emailDestinataire)");
 		const strict = await fast.run({ resource: 'document', operation: 'upload', circuitId: byId(SAMPLE_CIRCUITS.signature) }, { items: [pdfItem()] });
-		expect(strict.error?.message).toMatch(/\(code 902\): Unknown parameter 'content' \(expected: doc, label, comment, emailDestinataire\)$/);
+		// ...and a part name it does not take points at the credential's other Upload Form.
+		expect(strict.error?.message).toMatch(
+			/\(code 902\): Unknown parameter 'content' \(expected: doc, label, comment, emailDestinataire\)\. This server follows FAST's API page: set the credential's Upload Form to 'As the API Page Says \(doc\)'\.$/,
+		);
 	});
 
 	it('a download that answers an error JSON is an error, not a file, even as application/octet-stream', async () => {

@@ -6,6 +6,8 @@
 import type { ErrorDetails } from '../../shared/errors';
 import { excerpt } from '../../shared/errors';
 import { isValidSiren } from '../../shared/validation';
+import type { FastUploadForm } from './uploadForm';
+import { UPLOAD_FORM_NAMES } from './uploadForm';
 
 export interface FastError {
 	errorCode?: number;
@@ -22,6 +24,8 @@ export interface FastSubject {
 	label?: string;
 	/** What the node was doing, e.g. "upload the document". */
 	action?: string;
+	/** The credential's upload form, for an upload (a refused part name then names the other form). */
+	uploadForm?: FastUploadForm;
 }
 
 /** A FAST error object in a parsed body, or undefined when the body is not one. */
@@ -155,6 +159,18 @@ function meaning(error: FastError, subject: FastSubject): Meaning {
 			summary: `FAST Parapheur document ${subject.documentId ?? ''} does not exist`.replace(/\s+/g, ' '),
 			hint: 'Check the Document ID (the number returned by the upload); it may have been deleted.',
 			reason: false,
+		};
+	}
+	if (subject.uploadForm && (code === 902 || /unknown param|param[eè]tre inconnu|missing param/i.test(text))) {
+		// A part name this server does not take (FAST's 902 "Unknown parameter"), or one it misses
+		// (the page's mandatory circuit_id): the other upload form is the way out.
+		const other: FastUploadForm = subject.uploadForm === 'clients' ? 'apiPage' : 'clients';
+		return {
+			summary: `FAST Parapheur refused to ${subject.action ?? 'upload the document'}`,
+			hint:
+				other === 'apiPage'
+					? `This server follows FAST's API page: set the credential's Upload Form to '${UPLOAD_FORM_NAMES.apiPage}'${/circuit_id/i.test(text) ? " and give the upload's Circuit" : ''}.`
+					: `Set the credential's Upload Form to '${UPLOAD_FORM_NAMES.clients}'.`,
 		};
 	}
 	switch (code) {

@@ -18,12 +18,14 @@ import { apiError, excerpt, withRetryNote } from '../../shared/errors';
 import { parseContentDisposition, sanitizeFileName } from '../../shared/binary';
 import type { ConnectionError, StreamResponse } from '../../shared/http';
 import { NodeHttpClient, readBounded } from '../../shared/http';
-import type { ApiResponse, RequestSettings, Vendor } from '../../shared/request';
+import type { ApiResponse, ConnectionFailureDetails, RequestSettings, Vendor } from '../../shared/request';
 import { DEFAULT_REQUEST_SETTINGS, describeHttpFailure, exchangeWithRetries, unexpectedAnswerError } from '../../shared/request';
 import { InputError } from '../../shared/validation';
 import type { FastError, FastSubject } from '../helpers/errors';
 import { describeFastError, readFastError, sniffFastError } from '../helpers/errors';
 import { documentLink } from '../helpers/states';
+import type { FastUploadForm } from '../helpers/uploadForm';
+import { uploadFormOf } from '../helpers/uploadForm';
 import type { ClientTls, FastCredentials } from './tls';
 import { buildClientTls, credentialSecrets, describeTlsFailure } from './tls';
 
@@ -126,6 +128,11 @@ export class FastClient {
 		return String(this.credentials.siren ?? '').trim();
 	}
 
+	/** The names the uploads give their parts, from the credential's 'Upload Form'. */
+	get uploadForm(): FastUploadForm {
+		return uploadFormOf(this.credentials.uploadForm);
+	}
+
 	/** The depositor's e-mail: the credential's, else the PEM certificate's subject. */
 	get depositorEmail(): string | undefined {
 		const given = String(this.credentials.accountEmail ?? '').trim();
@@ -205,32 +212,37 @@ export class FastClient {
 	/**
 	 * What a failed connection means when it is about FAST's TLS: the server's certificate, or
 	 * FAST refusing the client certificate (an alert, or a connection closed during or right
-	 * after the handshake). Undefined for the rest, which the pipeline words like every vendor's.
+	 * after the handshake). These are `refused`: they happen again on every try, so the pipeline
+	 * does not retry them (a close right after the handshake: once, see below) nor words them as
+	 * worth retrying; what to change is the certificate.
+	 * Undefined for the rest, which the pipeline words like every vendor's.
 	 */
-	private describeConnectionError(error: ConnectionError, networkCode?: string): ErrorDetails | undefined {
+	private describeConnectionError(error: ConnectionError, networkCode?: string): ConnectionFailureDetails | undefined {
 		// On the way to a proxy, nothing is about FAST's certificate yet.
 		if (error.proxyPhase) return undefined;
 		const tlsDetails = describeTlsFailure(error, this.tls?.notAfter);
-		if (tlsDetails) return tlsDetails;
+		if (tlsDetails) return { ...tlsDetails, refused: true };
 		// The pipeline's reading of the failure (networkCode in request.ts: codes and texts alike).
 		const code = networkCode ?? error.code ?? '';
 		const reset = code === 'ECONNRESET' || code === 'EPIPE';
 		if (reset && error.duringHandshake) {
 			return {
 				message: 'FAST Parapheur closed the connection during the TLS handshake: it most likely refused the client certificate',
-				description:
-					'Use the certificate Docaposte issued for this FAST server (demo, integration and production certificates differ), and check that it has not expired.',
+				description: CERTIFICATE_REFUSED_HINT,
 				code,
+				refused: true,
 			};
 		}
 		if (reset && error.freshSocket) {
-			// With TLS 1.3 a server checks the client certificate after the handshake and may just
-			// close the connection: a new connection closed before any answer points at the certificate.
+			// With TLS 1.3 the client's side of the handshake ends before the server has checked the
+			// client certificate: a server refusing it just closes the new connection, before any
+			// answer. A connection dropped on its first request looks the same, once: tried once
+			// more, and the same close again is the refusal ('ifRepeated').
 			return {
-				message: 'FAST Parapheur closed the connection right after the TLS handshake, without answering',
-				description:
-					'If this happens on every call, FAST is refusing the client certificate (unknown, revoked, expired or issued for another FAST server: demo, integration and production certificates differ). Check the certificate in the credential.',
+				message: 'FAST Parapheur closed the connection right after the TLS handshake, without answering: it most likely refused the client certificate',
+				description: `A server that checks the client certificate after the handshake (TLS 1.3) closes a new connection this way when it refuses the certificate. ${CERTIFICATE_REFUSED_HINT}`,
 				code,
+				refused: 'ifRepeated',
 			};
 		}
 		return undefined;
@@ -390,6 +402,10 @@ export class FastClient {
 		};
 	}
 }
+
+/** What to change when FAST closes the connection on the client certificate. */
+const CERTIFICATE_REFUSED_HINT =
+	"Use the certificate Docaposte issued for this FAST server (demo, integration and production certificates differ), check that it has not expired or been revoked, and put it in the FAST Parapheur credential.";
 
 /** How much of a download is looked at for a FAST error before it is treated as a file. */
 const ERROR_PEEK_BYTES = 4096;

@@ -27,6 +27,8 @@ export interface FastCredentials {
 	privateKeyPassphrase?: string;
 	caCertificates?: string;
 	ignoreTlsErrors?: boolean;
+	/** 'clients' (default, also for credentials saved without it) or 'apiPage': see helpers/uploadForm.ts. */
+	uploadForm?: string;
 }
 
 export interface ClientTls {

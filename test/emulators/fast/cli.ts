@@ -3,7 +3,7 @@
  *
  *   ts-node --transpile-only test/emulators/fast/cli.ts [--port N] [--latency MS]
  *       [--auto-advance MS] [--seed-large BYTES] [--errors-with-http-status] [--client-cert-check http]
- *       [--hash-large-uploads] [--stdin-control]
+ *       [--hash-large-uploads] [--follow-api-page] [--stdin-control]
  *
  * When it listens it prints one JSON line on stdout:
  *   {"url":"https://127.0.0.1:<port>","apiUrl":".../parapheur-ws/rest/v1","pkiDir":"/tmp/...",
@@ -11,6 +11,8 @@
  * pkiDir holds ca.pem, client.pem, client.key, client.enc.key, client.p12, other-client.p12, ...
  * (see pki.ts; passwords: pki.ts). It stays up until SIGTERM or SIGINT, then closes and exits 0.
  *
+ * --follow-api-page: strict, as FAST's API page says (followApiPage): file part `doc` on every
+ *   upload, `circuit_id` required on demand, any part the page does not name refused with 902.
  * --hash-large-uploads: uploads over 16 MB are only hashed, not stored (keepLargeUploads: false);
  *   they download as synthetic bytes.
  * --stdin-control: reads one JSON request a line on stdin and answers with one JSON line on stdout:
@@ -137,6 +139,7 @@ async function main(): Promise<void> {
 		delayAllMs: numberOption(options, 'latency'),
 		autoAdvanceMs: numberOption(options, 'auto-advance'),
 		errorsWithHttpStatus: options['errors-with-http-status'] === 'true',
+		followApiPage: options['follow-api-page'] === 'true',
 		clientCertCheck,
 		keepLargeUploads: options['hash-large-uploads'] !== 'true',
 	});

@@ -31,6 +31,14 @@
  *                                  (deleted by close()/removeDocument) so they download intact.
  *                                  false: they are only hashed, and download as synthetic bytes.
  *   firstDocumentId: number        default 320073900: ids are handed out from there, as strings.
+ *   followApiPage: boolean         default false: multipart names as FAST's clients send them are
+ *                                  taken (field notes), the page's too. true: strict, as the API page
+ *                                  says: only the page's part names are taken on each multipart route
+ *                                  (any other, e.g. `content` or `email_cc`, => 902 "Unknown parameter
+ *                                  '<name>' (expected: <the page's names>)"), and the on-demand
+ *                                  upload needs `circuit_id`, a circuit of the SIREN (missing => 120
+ *                                  "Upload doc error: missing parameter 'circuit_id'"; unknown => 120).
+ *                                  Mutable later: fast.followApiPage = true.
  *
  * ─── Properties and methods ─────────────────────────────────────────────────────────────────────
  *   url: string                    https://127.0.0.1:<port> — the HOST url (what users type).
@@ -74,7 +82,7 @@
  *   injectFault(fault, count = 1), clearFaults()          see ../shared/server.ts
  *   errorIn200(errorCode, developerMessage, userFriendlyMessage?, count = 1)  next request(s)
  *        answer HTTP 200 with a FAST error JSON.
- *   errorsWithHttpStatus, autoAdvanceMs, now: mutable fields.
+ *   errorsWithHttpStatus, autoAdvanceMs, now, followApiPage: mutable fields.
  *   knownAccounts?: string[]       undefined (default): FAST knows every certificate account. A list:
  *                                  any other account gets HTTP 401 + error 100 on every call.
  * Also exported: FAST_API_PREFIX, FAST_ERRORS (codes and messages), FAST_CIRCUIT_TYPES,
@@ -90,19 +98,23 @@
  *   certificate's account (its emailAddress) may deposit in => 100. Document calls: unknown or
  *   deleted id => 101 "Internal error: Invalid docId"; document of another SIREN => 100.
  *   Multipart bodies are streamed through busboy (never buffered whole).
- *   POST /documents/v2/:siren/:circuitId/upload       file part `content` (or `doc`), fields
- *        `label`, `comment`, `emailDestinataire` => 200 text/plain bare id, e.g. `320073904`.
+ *   POST /documents/v2/:siren/:circuitId/upload       file part `content` (or `doc`; only `doc` when
+ *        followApiPage), fields `label`, `comment`, `emailDestinataire` => 200 text/plain bare id,
+ *        e.g. `320073904`.
  *        Unknown circuit, missing file, > 255 chars, format refused, duplicate (same circuit + label +
  *        file name as a live document) => 120.
  *   POST /documents/ondemand/:siren/upload            file part `doc` (or `content`), text field
  *        `circuit` (JSON string), repeated file part `annexes`, `comment`, `email_destinataire`,
- *        `email_cc` (or `email_CC`), `agents` => bare id. Checks in this order: 120 (no file),
+ *        `email_cc` (or `email_CC`), `agents`, optional `circuit_id` (kept as the document's
+ *        circuitId; required and checked when followApiPage) => bare id. Checks in this order:
+ *        902 and `circuit_id` (followApiPage only), 120 (no file),
  *        121 (circuit missing / not JSON / no steps / a step without members), 117 (type not one of
  *        BUREAUTIQUE_PDF, BUREAUTIQUE_XML, HELIOS_AVEC_TELETRANSMISSION,
  *        HELIOS_SANS_TELETRANSMISSION), 118 (step not visa / signature / OTPSignature, any case),
  *        122 (the depositor is a visa/signature member), 119 (a visa/signature member is not a user
  *        of the SIREN; OTPSignature members are free), 120 (> 255 chars).
- *   POST /documents/v2/otp/:siren/:circuitId/upload   parts `doc` (or `content`), `meta` (XML
+ *   POST /documents/v2/otp/:siren/:circuitId/upload   parts `doc` (or `content`, not when
+ *        followApiPage), `meta` (XML
  *        meta-data-list, file or field), `label`, `comment`, `referer` => JSON { id: number,
  *        url: '<url>/boucle-sms/documentView?id=<opaque>' }. History: Préparé, Informations OTP
  *        définies. Missing meta / bad XML => 120.
@@ -317,6 +329,7 @@ export interface FastEmulatorOptions {
 	delayAllMs?: number;
 	keepLargeUploads?: boolean;
 	firstDocumentId?: number;
+	followApiPage?: boolean;
 }
 
 /** The error codes and messages the emulator answers with. */
@@ -372,6 +385,8 @@ export const FAST_ERRORS = {
 	circuitDefinition: { errorCode: 121, developerMessage: 'Circuit definition error' },
 	/** developerMessage: `The agent cannot be a step member: <email>`. */
 	depositorIsMember: { errorCode: 122, developerMessage: 'The agent cannot be a step member' },
+	/** developerMessage: `Unknown parameter '<name>' (expected: <names>)` (followApiPage). */
+	unknownParameter: { errorCode: 902, developerMessage: 'Unknown parameter' },
 	/** Unexpected failure inside the emulator (HTTP 500 always). */
 	internal: { errorCode: 999, developerMessage: 'Internal error' },
 } as const;
@@ -381,6 +396,18 @@ const REMAINING_SEGMENTS: Record<FastRemainingKind, string> = {
 	pesRetour: 'pes-retour',
 	chorus: 'chorus',
 };
+
+/**
+ * The part names FAST's API page gives each multipart route, in its order: with followApiPage,
+ * any other name is refused (902).
+ */
+const PAGE_PARTS = {
+	upload: ['doc', 'label', 'comment', 'emailDestinataire'],
+	onDemand: ['circuit_id', 'doc', 'circuit', 'annexes', 'agents', 'comment', 'email_destinataire', 'email_CC'],
+	otp: ['doc', 'meta', 'label', 'comment', 'referer'],
+	metadata: ['metadata'],
+	otpInformation: ['otpinformation'],
+} as const;
 
 const MEMORY_LIMIT = 16 * 1024 * 1024;
 const TEXT_LIMIT = 1024 * 1024;
@@ -596,6 +623,12 @@ export class FastEmulator extends VendorEmulator {
 	errorsWithHttpStatus: boolean;
 
 	/**
+	 * Strict, as FAST's API page says: only the page's part names (others => 902), `circuit_id`
+	 * required on demand. Off by default: the names FAST's clients send are taken too.
+	 */
+	followApiPage: boolean;
+
+	/**
 	 * The certificate accounts (e-mails) FAST knows; undefined: every account. A certificate
 	 * whose account is not in the list gets HTTP 401 with error 100 on every call, as FAST
 	 * answers a certificate linked to no account.
@@ -627,6 +660,7 @@ export class FastEmulator extends VendorEmulator {
 		super();
 		this.pki = getTestPki();
 		this.errorsWithHttpStatus = options.errorsWithHttpStatus ?? false;
+		this.followApiPage = options.followApiPage ?? false;
 		this.autoAdvanceMs = options.autoAdvanceMs;
 		this.now = options.now ?? Date.now;
 		this.clientCertCheck = options.clientCertCheck ?? 'tls';
@@ -1249,6 +1283,26 @@ export class FastEmulator extends VendorEmulator {
 		return circuit;
 	}
 
+	/**
+	 * With followApiPage, a part the page does not name for this route is refused as FAST does:
+	 * 902 "Unknown parameter '<name>' (expected: ...)".
+	 */
+	private checkPageParts(parts: ParsedPart[], expected: readonly string[]): void {
+		if (!this.followApiPage) return;
+		const unknown = parts.find((part) => !expected.includes(part.name));
+		if (unknown)
+			throw new FastError(
+				FAST_ERRORS.unknownParameter.errorCode,
+				`${FAST_ERRORS.unknownParameter.developerMessage} '${unknown.name}' (expected: ${expected.join(', ')})`,
+				`Paramètre inconnu : ${unknown.name}`,
+			);
+	}
+
+	/** The file part: the page's name only with followApiPage, else the clients' names too. */
+	private documentFile(parts: ParsedPart[], ...names: string[]): ParsedPart {
+		return this.followApiPage ? this.requireFile(parts, 'doc') : this.requireFile(parts, ...names);
+	}
+
 	private requireFile(parts: ParsedPart[], ...names: string[]): ParsedPart {
 		const file = this.fileOf(parts, ...names);
 		if (!file)
@@ -1486,9 +1540,10 @@ export class FastEmulator extends VendorEmulator {
 				let adopted: ParsedPart | undefined;
 				try {
 					const subscriber = this.subscriberFor(request, siren);
+					this.checkPageParts(parts, PAGE_PARTS.upload);
 					const circuit = this.staticCircuit(subscriber, circuitId);
 					// Field notes: real clients name the file part `content`; the page says `doc`.
-					const file = this.requireFile(parts, 'content', 'doc');
+					const file = this.documentFile(parts, 'content', 'doc');
 					const label = this.textOf(parts, 'label');
 					const comment = this.textOf(parts, 'comment');
 					const emailDestinataire = this.textOf(parts, 'emailDestinataire', 'email_destinataire');
@@ -1520,7 +1575,19 @@ export class FastEmulator extends VendorEmulator {
 				let adopted: ParsedPart | undefined;
 				try {
 					const subscriber = this.subscriberFor(request, siren);
-					const file = this.requireFile(parts, 'doc', 'content');
+					this.checkPageParts(parts, PAGE_PARTS.onDemand);
+					// Field notes: no client sends `circuit_id`, which the page marks mandatory.
+					const circuitId = this.textOf(parts, 'circuit_id')?.trim() || undefined;
+					if (this.followApiPage) {
+						if (circuitId === undefined)
+							throw this.fail(
+								FAST_ERRORS.uploadDoc,
+								"missing parameter 'circuit_id'",
+								'Le paramètre circuit_id est obligatoire.',
+							);
+						this.staticCircuit(subscriber, circuitId);
+					}
+					const file = this.documentFile(parts, 'doc', 'content');
 					const circuit = this.validateCircuit(
 						subscriber,
 						this.account(request),
@@ -1529,7 +1596,7 @@ export class FastEmulator extends VendorEmulator {
 					const comment = this.textOf(parts, 'comment');
 					const recipients = this.textOf(parts, 'email_destinataire', 'emailDestinataire');
 					// Field notes: lower-case `email_cc` in real use; the page writes `email_CC`.
-					const cc = this.textOf(parts, 'email_cc', 'email_CC');
+					const cc = this.followApiPage ? this.textOf(parts, 'email_CC') : this.textOf(parts, 'email_cc', 'email_CC');
 					const agents = this.textOf(parts, 'agents');
 					this.checkLengths({ comment, email_destinataire: recipients, email_cc: cc, agents });
 					const annexes = parts
@@ -1542,6 +1609,7 @@ export class FastEmulator extends VendorEmulator {
 						}));
 					const document = this.createDocument(request, subscriber, file, {
 						kind: 'onDemand',
+						circuitId,
 						circuit,
 						circuitType: circuit.type,
 						comment,
@@ -1567,8 +1635,9 @@ export class FastEmulator extends VendorEmulator {
 				let adopted: ParsedPart | undefined;
 				try {
 					const subscriber = this.subscriberFor(request, siren);
+					this.checkPageParts(parts, PAGE_PARTS.otp);
 					const circuit = this.staticCircuit(subscriber, circuitId);
-					const file = this.requireFile(parts, 'doc', 'content');
+					const file = this.documentFile(parts, 'doc', 'content');
 					const meta = this.textOf(parts, 'meta');
 					if (meta === undefined)
 						throw this.fail(
@@ -1629,6 +1698,7 @@ export class FastEmulator extends VendorEmulator {
 				);
 				try {
 					const document = this.documentFor(request, id);
+					this.checkPageParts(parts, PAGE_PARTS.metadata);
 					const xml = this.textOf(parts, 'metadata');
 					if (xml === undefined) throw metadataError('missing part "metadata"');
 					let values: Record<string, string>;
@@ -1661,6 +1731,7 @@ export class FastEmulator extends VendorEmulator {
 				);
 				try {
 					const document = this.documentFor(request, id);
+					this.checkPageParts(parts, PAGE_PARTS.otpInformation);
 					const xml = this.textOf(parts, 'otpinformation');
 					if (xml === undefined) throw metadataError('missing part "otpinformation"');
 					let signers: OtpSigner[];

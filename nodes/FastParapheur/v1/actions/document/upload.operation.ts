@@ -6,6 +6,7 @@ import type { InputFile } from '../../../../shared/files';
 import { appendFile, binaryInputFile, fileSourceProperties, inputFile } from '../../../../shared/files';
 import { checkEmailList, splitList } from '../../../../shared/validation';
 import { zipFiles } from '../../../../shared/zip';
+import { UPLOAD_FORMS } from '../../../helpers/uploadForm';
 import type { FastClient } from '../../../transport';
 import { annexesOption, circuitLocator, commentOption, getCircuitId, getSiren, optionalText, recipientsOption, sirenProperty } from '../common';
 import { pathSegment } from '../../../../shared/path';
@@ -61,8 +62,10 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, client
 	const annexes = await annexFiles(this, itemIndex, options.annexes);
 	const document = await inputFile(this, itemIndex);
 
-	// Both working clients name the file part `content` (the page says `doc`) and send annexes as
-	// one ZIP named after the main file, holding the main document and the annexes (field notes).
+	// Both working clients name the file part `content` (the page says `doc`: the credential's
+	// 'Upload Form' chooses) and send annexes as one ZIP named after the main file, holding the
+	// main document and the annexes (field notes).
+	const uploadForm = client.uploadForm;
 	let sent: InputFile = document;
 	if (annexes.length > 0) {
 		sent = {
@@ -72,7 +75,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, client
 		};
 	}
 	const form = new FormData();
-	appendFile(form, 'content', sent);
+	appendFile(form, UPLOAD_FORMS[uploadForm].staticFile, sent);
 	if (label) form.append('label', label);
 	if (comment) form.append('comment', comment);
 	if (recipients.length > 0) form.append('emailDestinataire', recipients.join(','));
@@ -82,7 +85,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, client
 		path: route,
 		form,
 		itemIndex,
-		subject: { siren, circuitId, label, fileName: sent.fileName, action: 'upload the document' },
+		subject: { siren, circuitId, label, fileName: sent.fileName, action: 'upload the document', uploadForm },
 	});
 	return {
 		documentId: id,

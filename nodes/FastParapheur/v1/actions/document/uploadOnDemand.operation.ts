@@ -5,11 +5,13 @@ import { updateDisplayOptions } from 'n8n-workflow';
 import { apiError } from '../../../../shared/errors';
 import type { FileFormat } from '../../../../shared/files';
 import { appendFile, fileSourceProperties, inputFile } from '../../../../shared/files';
-import { checkEmailList, InputError } from '../../../../shared/validation';
+import { checkEmailList, checkText, InputError } from '../../../../shared/validation';
 import type { CircuitType } from '../../../helpers/circuit';
 import { CIRCUIT_TYPE_OPTIONS, STEP_TYPE_OPTIONS, checkSignerCountMatches, otpStepCount, validateCircuit, withOtpMembers } from '../../../helpers/circuit';
+import type { FastUploadForm } from '../../../helpers/uploadForm';
+import { UPLOAD_FORM_NAMES, UPLOAD_FORMS } from '../../../helpers/uploadForm';
 import type { FastClient } from '../../../transport';
-import { annexesOption, commentOption, getSiren, optionalText, recipientsOption, sirenProperty } from '../common';
+import { annexesOption, circuitLocator, commentOption, getSiren, optionalText, recipientsOption, sirenProperty } from '../common';
 import { getOtpSigners, otpSignersProperty, sendOtpInformation } from './otp';
 import { annexFiles } from './upload.operation';
 import { pathSegment } from '../../../../shared/path';
@@ -17,6 +19,12 @@ import { pathSegment } from '../../../../shared/path';
 const properties: INodeProperties[] = [
 	sirenProperty,
 	...fileSourceProperties({ what: 'document' }),
+	{
+		...circuitLocator,
+		required: false,
+		description:
+			"Optional: the FAST circuit the document is filed under, sent as circuit_id. FAST's clients leave it out; FAST's API page marks it mandatory, so the credential's Upload Form 'As the API Page Says (doc)' needs it. Empty: not sent.",
+	},
 	{
 		displayName: 'Circuit Type',
 		name: 'circuitType',
@@ -108,8 +116,26 @@ export const CIRCUIT_TYPE_FORMATS: Partial<Record<CircuitType, FileFormat>> = {
 	HELIOS_SANS_TELETRANSMISSION: 'xml',
 };
 
+/**
+ * The optional circuit of an on-demand upload (`circuit_id`), checked; required by the page's
+ * upload form, which marks it mandatory.
+ */
+function getOnDemandCircuitId(ctx: IExecuteFunctions, itemIndex: number, uploadForm: FastUploadForm): string {
+	const value = ctx.getNodeParameter('circuitId', itemIndex, '', { extractValue: true });
+	const circuitId = checkText(value, { field: 'Circuit', max: 255 });
+	if (!circuitId && UPLOAD_FORMS[uploadForm].circuitIdRequired) {
+		throw new InputError(
+			`'Circuit' is required: the credential's Upload Form is '${UPLOAD_FORM_NAMES[uploadForm]}', and FAST's API page marks circuit_id mandatory on the on-demand upload`,
+			`Give the circuit the document is filed under, or set the credential's Upload Form to '${UPLOAD_FORM_NAMES.clients}' for a FAST server that takes uploads without it.`,
+		);
+	}
+	return circuitId;
+}
+
 export async function execute(this: IExecuteFunctions, itemIndex: number, client: FastClient): Promise<IDataObject> {
 	const siren = getSiren(this, itemIndex, client);
+	const uploadForm = client.uploadForm;
+	const circuitId = getOnDemandCircuitId(this, itemIndex, uploadForm);
 	const stepRows = ((this.getNodeParameter('steps', itemIndex, {}) as IDataObject).step ?? []) as IDataObject[];
 	const checked = validateCircuit(
 		{
@@ -138,14 +164,17 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, client
 	});
 
 	// Field notes: file part `doc`; `circuit` is a text field holding JSON; `annexes` repeated;
-	// lower-case `email_cc` as real clients send it; no `circuit_id`.
+	// lower-case `email_cc` and no `circuit_id` as real clients send them. The page's form
+	// (credential's 'Upload Form') writes `email_CC` and needs `circuit_id`.
+	const names = UPLOAD_FORMS[uploadForm];
 	const form = new FormData();
-	appendFile(form, 'doc', document);
+	if (circuitId) form.append('circuit_id', circuitId);
+	appendFile(form, names.file, document);
 	form.append('circuit', JSON.stringify(circuit));
 	for (const annex of annexes) appendFile(form, 'annexes', annex);
 	if (comment) form.append('comment', comment);
 	if (recipients.length > 0) form.append('email_destinataire', recipients.join(','));
-	if (cc.length > 0) form.append('email_cc', cc.join(','));
+	if (cc.length > 0) form.append(names.cc, cc.join(','));
 	if (agents.length > 0) form.append('agents', agents.join(','));
 
 	const { id } = await client.documentId({
@@ -153,7 +182,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, client
 		path: `/documents/ondemand/${pathSegment(siren, 'SIREN')}/upload`,
 		form,
 		itemIndex,
-		subject: { siren, fileName: document.fileName, action: 'upload the document with its circuit' },
+		subject: { siren, circuitId: circuitId || undefined, fileName: document.fileName, action: 'upload the document with its circuit', uploadForm },
 	});
 	if (otpSteps > 0) {
 		const failure = await sendOtpInformation(client, id, signers, itemIndex).then(
@@ -176,6 +205,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, client
 	return {
 		documentId: id,
 		siren,
+		...(circuitId ? { circuitId } : {}),
 		fileName: document.fileName,
 		circuit: circuit as unknown as IDataObject,
 		annexes: annexes.map((file) => file.fileName),

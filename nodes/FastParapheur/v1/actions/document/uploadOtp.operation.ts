@@ -4,6 +4,7 @@ import { updateDisplayOptions } from 'n8n-workflow';
 
 import { appendFile, fileSourceProperties, inputFile } from '../../../../shared/files';
 import { checkText, InputError } from '../../../../shared/validation';
+import { UPLOAD_FORMS } from '../../../helpers/uploadForm';
 import type { FastClient } from '../../../transport';
 import { circuitLocator, commentOption, getCircuitId, getSiren, optionalText, sirenProperty } from '../common';
 import { getOtpSigners, otpSignersProperty, otpXml } from './otp';
@@ -63,7 +64,10 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, client
 
 	const xml = otpXml(signers);
 	const form = new FormData();
-	appendFile(form, 'doc', document);
+	// `doc` in both upload forms: the page's name, the one this upload has always sent (the field
+	// notes know no other here).
+	const uploadForm = client.uploadForm;
+	appendFile(form, UPLOAD_FORMS[uploadForm].file, document);
 	form.append('meta', xml, { filename: 'meta.xml', contentType: 'application/xml', knownLength: xml.length });
 	if (label) form.append('label', label);
 	if (comment) form.append('comment', comment);
@@ -74,7 +78,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, client
 		path: route,
 		form,
 		itemIndex,
-		subject: { siren, circuitId, label, fileName: document.fileName, action: 'upload the OTP document' },
+		subject: { siren, circuitId, label, fileName: document.fileName, action: 'upload the OTP document', uploadForm },
 	});
 	return { documentId: id, signingUrl: url ?? null, siren, circuitId, fileName: document.fileName, link: client.documentLink(id) };
 }
