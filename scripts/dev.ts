@@ -1,11 +1,16 @@
 /**
  * `npm run dev`: a playground in real n8n. Builds and packs the package, installs it in an n8n
  * user folder (.n8n-dev/) as a community package, starts the vendor emulators, imports the
- * emulator credentials and the example workflows, starts n8n 2.x on http://localhost:5678 with an
- * owner account, and stops everything on Ctrl-C.
+ * emulator credentials and the example workflows, starts n8n 2.x on http://127.0.0.1:5678 with an
+ * owner account, and stops everything on Ctrl-C. Each step prints a line with the time since the
+ * start; the first run's n8n install (scripts/get-n8n.sh) prints its own.
+ *
+ * n8n listens on 127.0.0.1 only, like the emulators, since the owner's password is in the README:
+ * DEV_LISTEN=0.0.0.0 (or another address) opens it to the network.
  */
 import type { ChildProcess } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
+import { homedir } from 'node:os';
 import { join } from 'node:path';
 
 import { emulatorCredentials } from '../test/emulators/credentials';
@@ -39,6 +44,10 @@ export const OWNER = {
 };
 
 const N8N_PORT = Number(process.env.N8N_PORT ?? 5678);
+/** n8n's task broker, where its JavaScript task runner connects (n8n's default: 5679). */
+const BROKER_PORT = Number(process.env.N8N_RUNNERS_BROKER_PORT ?? N8N_PORT + 1);
+/** The address n8n listens on (n8n's own default is `::`, every interface). */
+const LISTEN = process.env.DEV_LISTEN ?? '127.0.0.1';
 const MAARCH_PORT = Number(process.env.MAARCH_PORT ?? 8701);
 const FAST_PORT = Number(process.env.FAST_PORT ?? 8702);
 const NAMIRIAL_PORT = Number(process.env.NAMIRIAL_PORT ?? 8703);
@@ -48,6 +57,20 @@ const FLOWERDOCS_PORT = Number(process.env.FLOWERDOCS_PORT ?? 8704);
  * enough for the signature story (5 moves; it reads the status every 4 s, 20 times at most).
  */
 const FAST_ADVANCE_MS = Number(process.env.FAST_ADVANCE_MS ?? 10_000);
+
+const STARTED = Date.now();
+
+/** One progress line: `[dev 1:05] text`, the time since `npm run dev` started. */
+function step(text: string): void {
+	const seconds = Math.round((Date.now() - STARTED) / 1000);
+	console.log(`[dev ${Math.floor(seconds / 60)}:${String(seconds % 60).padStart(2, '0')}] ${text}`);
+}
+
+/** The address to reach n8n at from this machine, for a listen address. */
+function localHost(listen: string): string {
+	if (['0.0.0.0', '::', '127.0.0.1', 'localhost', ''].includes(listen)) return '127.0.0.1';
+	return listen.includes(':') ? `[${listen}]` : listen;
+}
 
 /** Creates the owner account on a new instance (a no-op once it exists). */
 export async function setUpOwner(baseUrl: string): Promise<void> {
@@ -62,13 +85,17 @@ export async function setUpOwner(baseUrl: string): Promise<void> {
 }
 
 async function main() {
-	console.log('Packing the package and getting n8n 2.x (the first run installs it: a few minutes)...');
+	step('building and packing n8n-nodes-parapheur (npm run build, npm pack)');
 	const tarball = packPackage();
+	const cache = join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'n8n-nodes-parapheur');
+	step(`getting n8n 2.x and Node 24 from ${cache} (a first run installs them there, once: about 5 minutes)`);
 	const install = getN8n(2);
 	const userFolder = join(ROOT, '.n8n-dev');
 	mkdirSync(userFolder, { recursive: true });
+	step('installing the package into .n8n-dev/.n8n/nodes, as n8n installs community packages');
 	prepareUserFolder(tarball, userFolder);
 
+	step('starting the vendor emulators (Maarch Courrier, FAST Parapheur, Trust and Sign, FlowerDocs)');
 	const maarch = await startMaarchEmulator(structuredClone(MAARCH_SAMPLE), MAARCH_PORT);
 	let fast: FastEmulator;
 	let namirial: NamirialEmulator;
@@ -91,11 +118,25 @@ async function main() {
 		await Promise.all([maarch.close(), fast.close(), namirial.close()]);
 		throw error;
 	}
-	const env = n8nEnv(install, userFolder, { N8N_PORT: String(N8N_PORT), N8N_LOG_LEVEL: 'info' });
+	const env = n8nEnv(install, userFolder, {
+		N8N_PORT: String(N8N_PORT),
+		N8N_LISTEN_ADDRESS: LISTEN,
+		N8N_RUNNERS_BROKER_PORT: String(BROKER_PORT),
+		N8N_LOG_LEVEL: 'info',
+	});
+	step('importing the emulator credentials and the example workflows (n8n import:credentials, import:workflow)');
 	// The FAST credential carries this process's test PKI (client certificate, CA): the same one
 	// the emulator serves with. A new PKI is made at each start and the credential re-imported.
 	await importCredentialsAndExamples(install, env, emulatorCredentials({ maarchUrl: maarch.url, fast: { url: fast.url, pki: fast.pki }, namirialUrl: namirial.url, flowerdocsUrl: flowerdocs.url }));
 
+	const baseUrl = `http://${localHost(LISTEN)}:${N8N_PORT}`;
+	const loopback = LISTEN === 'localhost' || LISTEN === '::1' || LISTEN.startsWith('127.');
+	step(
+		`starting n8n ${install.version} on ${LISTEN}, port ${N8N_PORT}` +
+			(loopback
+				? ' (this machine only; DEV_LISTEN=0.0.0.0 opens it to the network)'
+				: ' (DEV_LISTEN): open to the network, whose users can sign in with the password printed below'),
+	);
 	let n8n: ChildProcess | undefined = startN8n(install, env);
 	let stopped = false;
 	n8n.stdout?.pipe(process.stdout);
@@ -122,7 +163,6 @@ async function main() {
 	process.on('SIGINT', () => void stop(0));
 	process.on('SIGTERM', () => void stop(0));
 
-	const baseUrl = `http://localhost:${N8N_PORT}`;
 	try {
 		// /healthz answers before the REST routes are registered; /rest/settings answers once they are.
 		await waitForUrl(`${baseUrl}/rest/settings`, 180_000, () => stopped);
@@ -132,6 +172,7 @@ async function main() {
 		await stop(1);
 	}
 
+	step('n8n is ready');
 	console.log(`
 n8n ${install.version} is running with n8n-nodes-parapheur: ${baseUrl}
   Sign in:  ${OWNER.email} / ${OWNER.password}

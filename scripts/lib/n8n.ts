@@ -22,13 +22,20 @@ export interface N8nInstall {
 	nodeBinDir: string;
 }
 
-function run(command: string, args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv; timeoutMs?: number } = {}) {
+function run(
+	command: string,
+	args: string[],
+	options: { cwd?: string; env?: NodeJS.ProcessEnv; timeoutMs?: number; progressFd?: boolean } = {},
+) {
 	const result = spawnSync(command, args, {
 		cwd: options.cwd ?? ROOT,
 		env: options.env ?? process.env,
 		encoding: 'utf8',
 		timeout: options.timeoutMs ?? 30 * 60_000,
 		maxBuffer: 256 * 1024 * 1024,
+		// progressFd: the child's fd 3 is this process's stderr, for lines to show while it runs
+		// (stdout and stderr stay captured).
+		...(options.progressFd ? { stdio: ['pipe', 'pipe', 'pipe', 2] } : {}),
 	});
 	if (result.status !== 0) {
 		throw new Error(`${command} ${args.join(' ')} failed (${result.status ?? result.signal}):\n${result.stderr}\n${result.stdout}`);
@@ -38,7 +45,12 @@ function run(command: string, args: string[], options: { cwd?: string; env?: Nod
 
 /** Installs (once, cached) and returns the pinned n8n of a line. */
 export function getN8n(line: N8nLine): N8nInstall {
-	const dir = run('bash', [join(ROOT, 'scripts', 'get-n8n.sh'), String(line)], { env: { ...process.env } })
+	// Its progress lines (cache check, install steps and sizes, elapsed time) come through fd 3 as
+	// it runs; its stdout and stderr are captured as before (stderr shown only if it fails).
+	const dir = run('bash', [join(ROOT, 'scripts', 'get-n8n.sh'), String(line)], {
+		env: { ...process.env, GET_N8N_PROGRESS_FD: '3' },
+		progressFd: true,
+	})
 		.trim()
 		.split('\n')
 		.pop()!;
