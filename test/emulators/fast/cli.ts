@@ -29,34 +29,12 @@
  *   {"op":"clearLog"}                   -> {"op":"clearLog","cleared":N}
  *   Anything else -> {"error":"..."}. The end of stdin stops nothing.
  */
-import { createInterface } from 'node:readline';
-
 import type { FastEmulator } from '.';
 import { startFastEmulator } from '.';
 import { SAMPLE_CIRCUITS, SAMPLE_SIREN } from './sample';
+import type { ControlRequest } from '../shared/cli';
+import { numberOption, runEmulatorCli } from '../shared/cli';
 
-function parseArguments(argv: string[]): Record<string, string> {
-	const options: Record<string, string> = {};
-	for (let index = 0; index < argv.length; index++) {
-		const argument = argv[index];
-		if (!argument.startsWith('--')) throw new Error(`Unexpected argument: ${argument}`);
-		const [name, inline] = argument.slice(2).split('=', 2);
-		if (inline !== undefined) options[name] = inline;
-		else if (argv[index + 1] !== undefined && !argv[index + 1].startsWith('--')) {
-			options[name] = argv[index + 1];
-			index += 1;
-		} else options[name] = 'true';
-	}
-	return options;
-}
-
-function numberOption(options: Record<string, string>, name: string): number | undefined {
-	if (options[name] === undefined) return undefined;
-	const value = Number(options[name]);
-	if (!Number.isFinite(value) || value < 0)
-		throw new Error(`--${name} needs a non-negative number`);
-	return value;
-}
 
 function seedSynthetic(emulator: FastEmulator, size: number): string {
 	return emulator.seedDocument({
@@ -70,14 +48,8 @@ function seedSynthetic(emulator: FastEmulator, size: number): string {
 	});
 }
 
-/** One --stdin-control request line -> its answer. */
-function control(emulator: FastEmulator, line: string): Record<string, unknown> {
-	let request: { op?: unknown; id?: unknown; size?: unknown };
-	try {
-		request = JSON.parse(line) as typeof request;
-	} catch {
-		return { error: 'not JSON' };
-	}
+/** The FAST emulator's own control requests (see ../shared/cli for the shared ones). */
+function control(emulator: FastEmulator, request: ControlRequest): Record<string, unknown> | undefined {
 	if (request.op === 'document') {
 		const id = String(request.id ?? '');
 		const document = emulator.documents.get(id);
@@ -114,25 +86,15 @@ function control(emulator: FastEmulator, line: string): Record<string, unknown> 
 		}
 		return { op: 'seedMany', count, ids };
 	}
-	if (request.op === 'requests') {
-		const log = emulator.server.log;
-		return { op: 'requests', count: log.length, first: log[0]?.time ?? null, last: log[log.length - 1]?.time ?? null };
-	}
-	if (request.op === 'clearLog') {
-		const cleared = emulator.server.log.length;
-		emulator.server.clearLog();
-		return { op: 'clearLog', cleared };
-	}
 	if (request.op === 'seed') {
 		const size = Number(request.size);
 		if (!Number.isSafeInteger(size) || size < 0) return { error: 'seed needs a non-negative integer size' };
 		return { op: 'seed', size, id: seedSynthetic(emulator, size) };
 	}
-	return { error: `unknown op ${JSON.stringify(request.op)}` };
+	return undefined;
 }
 
-async function main(): Promise<void> {
-	const options = parseArguments(process.argv.slice(2));
+runEmulatorCli(async (options) => {
 	const clientCertCheck = options['client-cert-check'] === 'http' ? 'http' : 'tls';
 	const emulator = await startFastEmulator({
 		port: numberOption(options, 'port'),
@@ -151,26 +113,5 @@ async function main(): Promise<void> {
 	};
 	const largeSize = numberOption(options, 'seed-large');
 	if (largeSize !== undefined) ready.largeDocumentId = seedSynthetic(emulator, largeSize);
-	process.stdout.write(`${JSON.stringify(ready)}\n`);
-	if (options['stdin-control'] === 'true') {
-		const lines = createInterface({ input: process.stdin, crlfDelay: Infinity });
-		lines.on('line', (line) => {
-			if (!line.trim()) return;
-			process.stdout.write(`${JSON.stringify(control(emulator, line))}\n`);
-		});
-	}
-
-	let closing = false;
-	const stop = () => {
-		if (closing) return;
-		closing = true;
-		void emulator.close().then(() => process.exit(0));
-	};
-	process.on('SIGTERM', stop);
-	process.on('SIGINT', stop);
-}
-
-main().catch((error: Error) => {
-	process.stderr.write(`${error.stack ?? error.message}\n`);
-	process.exit(1);
+	return { server: emulator.server, ready, control: (request) => control(emulator, request), close: async () => await emulator.close() };
 });

@@ -23,51 +23,15 @@
  *       the start (the seeded ones stay) and clears the request log.
  *   Anything else -> {"error":"..."}. The end of stdin stops nothing.
  */
-import { createInterface } from 'node:readline';
-
 import type { MaarchEmulator } from '.';
 import { startMaarchEmulator } from '.';
 import { MAARCH_SAMPLE } from './sample';
+import type { ControlRequest } from '../shared/cli';
+import { numberOption, runEmulatorCli } from '../shared/cli';
 
-function parseArguments(argv: string[]): Record<string, string> {
-	const options: Record<string, string> = {};
-	for (let index = 0; index < argv.length; index++) {
-		const argument = argv[index];
-		if (!argument.startsWith('--')) throw new Error(`Unexpected argument: ${argument}`);
-		const [name, inline] = argument.slice(2).split('=', 2);
-		if (inline !== undefined) options[name] = inline;
-		else if (argv[index + 1] !== undefined && !argv[index + 1].startsWith('--')) {
-			options[name] = argv[index + 1];
-			index += 1;
-		} else options[name] = 'true';
-	}
-	return options;
-}
 
-function numberOption(options: Record<string, string>, name: string): number | undefined {
-	if (options[name] === undefined) return undefined;
-	const value = Number(options[name]);
-	if (!Number.isFinite(value) || value < 0) throw new Error(`--${name} needs a non-negative number`);
-	return value;
-}
-
-/** One --stdin-control request line -> its answer. */
-function control(emulator: MaarchEmulator, seeded: ReadonlySet<number>, line: string): Record<string, unknown> {
-	let request: { op?: unknown; prefix?: unknown };
-	try {
-		request = JSON.parse(line) as typeof request;
-	} catch {
-		return { error: 'not JSON' };
-	}
-	const log = emulator.server.log;
-	if (request.op === 'requests') {
-		return { op: 'requests', count: log.length, first: log[0]?.time ?? null, last: log[log.length - 1]?.time ?? null };
-	}
-	if (request.op === 'clearLog') {
-		const cleared = log.length;
-		emulator.server.clearLog();
-		return { op: 'clearLog', cleared };
-	}
+/** The Maarch Courrier emulator's own control requests (see ../shared/cli for the shared ones). */
+function control(emulator: MaarchEmulator, seeded: ReadonlySet<number>, request: ControlRequest): Record<string, unknown> | undefined {
 	if (request.op === 'users') {
 		const prefix = typeof request.prefix === 'string' ? request.prefix : '';
 		let count = 0;
@@ -85,34 +49,12 @@ function control(emulator: MaarchEmulator, seeded: ReadonlySet<number>, line: st
 		emulator.server.clearLog();
 		return { op: 'reset', removed };
 	}
-	return { error: `unknown op ${JSON.stringify(request.op)}` };
+	return undefined;
 }
 
-async function main(): Promise<void> {
-	const options = parseArguments(process.argv.slice(2));
+runEmulatorCli(async (options) => {
 	const emulator = await startMaarchEmulator(options.sample === 'true' ? structuredClone(MAARCH_SAMPLE) : {}, numberOption(options, 'port'));
 	emulator.server.delayAllMs = numberOption(options, 'latency') ?? 0;
 	const seeded = new Set(emulator.users.keys());
-	process.stdout.write(`${JSON.stringify({ url: emulator.url })}\n`);
-	if (options['stdin-control'] === 'true') {
-		const lines = createInterface({ input: process.stdin, crlfDelay: Infinity });
-		lines.on('line', (line) => {
-			if (!line.trim()) return;
-			process.stdout.write(`${JSON.stringify(control(emulator, seeded, line))}\n`);
-		});
-	}
-
-	let closing = false;
-	const stop = () => {
-		if (closing) return;
-		closing = true;
-		void emulator.close().then(() => process.exit(0));
-	};
-	process.on('SIGTERM', stop);
-	process.on('SIGINT', stop);
-}
-
-main().catch((error: Error) => {
-	process.stderr.write(`${error.stack ?? error.message}\n`);
-	process.exit(1);
+	return { server: emulator.server, ready: { url: emulator.url }, control: (request) => control(emulator, seeded, request), close: async () => await emulator.close() };
 });
