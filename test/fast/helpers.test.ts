@@ -17,6 +17,7 @@ import {
 	documentLink,
 	historyOutcome,
 	isFinalState,
+	isSettlingState,
 	lastMeaningfulEntry,
 	normaliseState,
 	outcomeOf,
@@ -94,7 +95,8 @@ describe('history states', () => {
 	});
 
 	test('final states follow the field notes', () => {
-		const final: NormalisedState[] = ['signed', 'classified', 'archived', 'heliosAcknowledged', 'refused', 'visaRefused', 'signatureRejected', 'error', 'replaced'];
+		// Signé is not final (API page 2.6: the signature checker and Classé come after it).
+		const final: NormalisedState[] = ['classified', 'archived', 'heliosAcknowledged', 'refused', 'visaRefused', 'signatureRejected', 'error', 'replaced'];
 		for (const option of NORMALISED_STATE_OPTIONS) {
 			expect([option.value, isFinalState(option.value)]).toEqual([option.value, final.includes(option.value)]);
 		}
@@ -113,10 +115,12 @@ describe('history states', () => {
 		for (const state of ['prepared', 'sentForVisa', 'visaApproved', 'otpSigned', 'pending', 'unknown'] as const) {
 			expect(outcomeOf(state)).toBe('inProgress');
 		}
-		// Every final state has an outcome, every other state is in progress.
+		// Every final state has an outcome, every other state is in progress but Signé and
+		// Signature validée, whose success is provisional until the document is final.
 		for (const option of NORMALISED_STATE_OPTIONS) {
-			expect(outcomeOf(option.value) === 'inProgress').toBe(!isFinalState(option.value));
+			expect(outcomeOf(option.value) === 'inProgress').toBe(!isFinalState(option.value) && !isSettlingState(option.value));
 		}
+		expect(outcomeOf('signatureValidated')).toBe('success');
 	});
 
 	test('the last entry with a state name', () => {
@@ -134,6 +138,8 @@ describe('history states', () => {
 	test('the outcome of a whole history looks behind Classé and Archivé', () => {
 		const entries = (...names: Array<string | null>) => names.map((stateName) => ({ stateName }));
 		expect(historyOutcome(entries('Préparé', 'Envoyé pour signature'))).toBe('inProgress');
+		expect(historyOutcome(entries('Préparé', 'Signé', 'signature rejetée', 'Classé'))).toBe('rejected');
+		expect(historyOutcome(entries('Préparé', 'Signé', 'Signature validée', 'Classé'))).toBe('success');
 		expect(historyOutcome(entries('Préparé', 'Signé', null, 'Classé'))).toBe('success');
 		expect(historyOutcome(entries('Préparé', 'Refusé', null, 'Classé'))).toBe('rejected');
 		expect(historyOutcome(entries('Préparé', 'Visa désapprouvé', 'Classé', 'Archivé'))).toBe('rejected');

@@ -280,7 +280,8 @@ describe('document: reading', () => {
 		const one = await fast.run({ resource: 'document', operation: 'getHistory', documentId: SAMPLE_DOCUMENTS.signed });
 		const history = one.items[0].json.history as Array<Record<string, unknown>>;
 		expect(history.map((entry) => entry.stateName)).toEqual(['Préparé', 'Envoyé pour signature', 'Signé', null, 'Classé']);
-		expect(history[2]).toMatchObject({ state: 'signed', isFinal: true, position: 3, userFullname: 'Marie Dupont' });
+		expect(history[2]).toMatchObject({ state: 'signed', isFinal: false, position: 3, userFullname: 'Marie Dupont' });
+		expect(history[4]).toMatchObject({ state: 'classified', isFinal: true, position: 5 });
 		const split = await fast.run({ resource: 'document', operation: 'getHistory', documentId: SAMPLE_DOCUMENTS.signed, splitIntoItems: true });
 		expect(split.items).toHaveLength(5);
 	});

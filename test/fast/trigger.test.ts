@@ -78,16 +78,49 @@ describe('documentStateChanged', () => {
 		expect(await poll(60)).toEqual([]);
 		fast.emulator.advance(id, 'Signé', 'Marie Dupont');
 		const signed = await poll(90);
+		// Signé is not final: FAST's signature checker or Classé may follow (API page, 2.6).
 		expect(signed.map((item) => item.json)).toEqual([
-			expect.objectContaining({ stateName: 'Signé', state: 'signed', isFinal: true, outcome: 'success', userFullname: 'Marie Dupont', position: 3 }),
+			expect.objectContaining({ stateName: 'Signé', state: 'signed', isFinal: false, outcome: 'success', userFullname: 'Marie Dupont', position: 3 }),
 		]);
-		expect(staticData()).toEqual({ v: 1, documents: { [id]: { n: 3, t: (START + 90 * MINUTE) / 1000, f: 1 } } });
+		const t90 = (START + 90 * MINUTE) / 1000;
+		expect(staticData()).toEqual({ v: 1, documents: { [id]: { n: 3, t: t90, f: 3, q: t90 } } });
+
+		// The checker rejects the signature after Signé: delivered, and final.
+		fast.emulator.advance(id, 'signature rejetée', 'parapheur parapheur');
+		const rejected = await poll(120);
+		expect(rejected.map((item) => item.json)).toEqual([
+			expect.objectContaining({ stateName: 'signature rejetée', state: 'signatureRejected', isFinal: true, outcome: 'rejected', position: 4 }),
+		]);
+		expect(staticData()).toEqual({ v: 1, documents: { [id]: { n: 4, t: (START + 120 * MINUTE) / 1000, f: 1 } } });
 
 		fast.emulator.advance(id, 'Classé');
 		const readsBefore = historyReads(id);
-		expect(await poll(120)).toEqual([]);
+		expect(await poll(150)).toEqual([]);
 		expect(await poll(600)).toEqual([]);
 		expect(historyReads(id)).toBe(readsBefore);
+	});
+
+	it('reads a signed document until Classé, and gives up after 7 days without a change', async () => {
+		const a = seed();
+		const b = seed();
+		const { poll, staticData } = trigger(watch([a, b], { existingEntries: 'none' }));
+		await poll(0);
+		fast.emulator.advance(a, 'Signé');
+		fast.emulator.advance(b, 'Signé');
+		expect(states(await poll(30))).toEqual([`${a}:Signé`, `${b}:Signé`]);
+		fast.emulator.advance(a, 'Classé');
+		const classified = await poll(60);
+		expect(classified.map((item) => [item.json.stateName, item.json.isFinal, item.json.outcome])).toEqual([['Classé', true, 'success']]);
+		// b stays Signé: read every 30 minutes, its settling time kept from the first read.
+		expect(await poll(90)).toEqual([]);
+		expect((staticData().documents as Record<string, IDataObject>)[b]).toEqual({ n: 2, t: (START + 90 * MINUTE) / 1000, f: 3, q: (START + 30 * MINUTE) / 1000 });
+		const reads = historyReads(b);
+		expect(await poll(29 + 7 * 24 * 60)).toEqual([]);
+		expect(historyReads(b)).toBe(reads + 1);
+		// Seven days after it was first read Signé: settled, no more reads.
+		expect(await poll(30 + 7 * 24 * 60 + 60)).toEqual([]);
+		expect(historyReads(b)).toBe(reads + 1);
+		expect(historyReads(a)).toBe(3);
 	});
 
 	it('emits every state reached between two polls, oldest first, documents interleaved by date', async () => {

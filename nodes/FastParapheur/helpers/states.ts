@@ -95,20 +95,23 @@ export function normaliseState(stateName: string | null | undefined): Normalised
 }
 
 /**
- * Whether nothing more will happen to the document. Follows what real clients do (field notes),
- * not the API page, which has no such list:
- * - `Signé`, `Classé`, `Archivé`, and `Acquittement Hélios` for PES flows, end a circuit. A
- *   circuit with several signature steps writes `Signé` after each of them; real clients stop at
- *   the first one all the same, and so does this node (the last history entry says where the
- *   document really is: check it, or the fiche de circulation, for such circuits).
- * - A refusal (`Refusé`, `Visa désapprouvé`/`Rejeté`, `signature rejetée`) ends the circuit: the
- *   depositor must upload again.
- * - Every `Échec ...` state ends it in error; `Document remplacé` ends this document's life (the
- *   replacement has its own id).
- * `Visa approuvé`, `OTP signé` and `Signature validée` are followed by further steps.
+ * Whether FAST's work on the document is over: no later state is expected. Decided from the API
+ * page's list of history states (section 2.6) and the field notes:
+ * - `Classé` ("en fin de vie, il n'attend aucune action") ends every circuit, `Archivé` comes
+ *   with the vault, `Acquittement Hélios` ends a PES flow.
+ * - A refusal (`Refusé` by a signer, `Rejeté`/`Visa désapprouvé` by a validator, `signature
+ *   rejetée` by FAST's signature checker) ends the circuit: the depositor must upload again (FAST
+ *   lets a `Refusé` or `Rejeté` document be deleted, nothing more).
+ * - Every `Échec ...` state ends it in error; `Document remplacé` ends this document's life.
+ * `Signé` is **not** final: the page lists `Signature validée` and `signature rejetée` (the
+ * signature checker's verdict on PDF and detached signatures) after it, a circuit with several
+ * signature steps writes `Signé` after each of them, and `Classé` follows. Real clients stop at
+ * `Signé` (field notes) and so miss a rejected signature; this package does not. Since a
+ * deployment might never write anything after the last `Signé`, a document whose last state is
+ * `Signé` or `Signature validée` is *settling* (see `isSettlingState`): the trigger keeps reading
+ * it, and gives up after SETTLING_DAYS without a change.
  */
 const FINAL_STATES: ReadonlySet<NormalisedState> = new Set<NormalisedState>([
-	'signed',
 	'classified',
 	'archived',
 	'heliosAcknowledged',
@@ -123,15 +126,27 @@ export function isFinalState(state: NormalisedState): boolean {
 	return FINAL_STATES.has(state);
 }
 
+/** Signed, and only the signature checker's verdict or the classification is still to come. */
+const SETTLING_STATES: ReadonlySet<NormalisedState> = new Set<NormalisedState>(['signed', 'signatureValidated']);
+
+export function isSettlingState(state: NormalisedState): boolean {
+	return SETTLING_STATES.has(state);
+}
+
+/** How long a document may stay `Signé` / `Signature validée` without a change before the trigger stops reading it. */
+export const SETTLING_DAYS = 7;
+
 /**
- * What a state means for the workflow: `success` (signed, classified, archived, acknowledged by
- * Hélios), `rejected` (refused by a signer or a validator, signature rejected by the checker, or
+ * What a state means for the workflow: `success` (signed, signature validated, classified,
+ * archived, acknowledged by Hélios), `rejected` (refused by a signer or a validator, signature rejected by the checker, or
  * the document replaced: it will not be signed either way), `error` (an `Échec ...` state), or
- * `inProgress` for every state that is not final.
+ * `inProgress` for every other state. `success` on `Signé` is provisional until the document is
+ * final: a later `signature rejetée` makes the outcome `rejected`.
  */
 export function outcomeOf(state: NormalisedState): StateOutcome {
 	switch (state) {
 		case 'signed':
+		case 'signatureValidated':
 		case 'classified':
 		case 'archived':
 		case 'heliosAcknowledged':
@@ -277,12 +292,12 @@ export const NORMALISED_STATE_OPTIONS: Array<INodePropertyOptions & { value: Nor
 	{
 		name: 'Signature Validated',
 		value: 'signatureValidated',
-		description: 'Signature validée: the signature checker accepted the signature',
+		description: 'Signature validée: the signature checker accepted the signature (Classé follows)',
 	},
 	{
 		name: 'Signed',
 		value: 'signed',
-		description: 'Signé: a signer signed the document. Final.',
+		description: "Signé: a signer signed the document. Not final: FAST's signature checker (Signature validée or signature rejetée), further signers or Classé may follow.",
 	},
 	{
 		name: 'Step Boundary',

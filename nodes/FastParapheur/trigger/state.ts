@@ -22,8 +22,8 @@ import type { IDataObject } from 'n8n-workflow';
 
 import { InputError } from '../../shared/validation';
 import type { HistoryEntry } from '../helpers/history';
-import type { NormalisedState } from '../helpers/states';
-import { isFinalState, lastMeaningfulEntry, normaliseState } from '../helpers/states';
+import type { NormalisedState, StateOutcome } from '../helpers/states';
+import { historyOutcome, isFinalState, isSettlingState, lastMeaningfulEntry, normaliseState, SETTLING_DAYS } from '../helpers/states';
 
 /**
  * Every version of the stored shape, oldest first. To change the shape: add the next number
@@ -95,6 +95,8 @@ export const RETRY_BASE_SECONDS = 60;
 
 export const FINAL = 1;
 export const GONE = 2;
+/** The last state read is `Signé` or `Signature validée`: read on until final, or SETTLING_DAYS without a change. */
+export const SETTLING = 3;
 
 /** What the trigger remembers of one watched document. */
 export interface DocumentCursor {
@@ -102,10 +104,19 @@ export interface DocumentCursor {
 	n?: number;
 	/** Last read attempt, epoch seconds. */
 	t: number;
-	/** FINAL (1): the last state read was final. GONE (2): the document no longer exists; its `deleted` event was emitted. */
-	f?: typeof FINAL | typeof GONE;
+	/**
+	 * FINAL (1): the last state read was final. GONE (2): the document no longer exists; its
+	 * `deleted` event was emitted. SETTLING (3): signed, the checker's verdict or Classé to come.
+	 */
+	f?: typeof FINAL | typeof GONE | typeof SETTLING;
+	/** SETTLING only: since when (epoch seconds) the history has not changed. */
+	q?: number;
 	/** Consecutive failed reads (absent when the last read succeeded). */
 	e?: number;
+	/** Register watching only: the last state name read, its date and the history's outcome, for the register's columns. */
+	s?: string;
+	d?: string;
+	o?: StateOutcome;
 }
 
 export type DocumentCursors = Record<string, DocumentCursor>;
@@ -141,8 +152,12 @@ export function readDocumentCursors(staticData: IDataObject, format: StateFormat
 		if (!value || typeof value !== 'object' || !isCount(value.t)) continue;
 		const cursor: DocumentCursor = { t: value.t };
 		if (isCount(value.n)) cursor.n = value.n;
-		if (value.f === FINAL || value.f === GONE) cursor.f = value.f;
+		if (value.f === FINAL || value.f === GONE || value.f === SETTLING) cursor.f = value.f;
+		if (cursor.f === SETTLING) cursor.q = isCount(value.q) ? value.q : cursor.t;
 		if (isCount(value.e) && value.e > 0) cursor.e = value.e;
+		if (typeof value.s === 'string') cursor.s = value.s;
+		if (typeof value.d === 'string') cursor.d = value.d;
+		if (value.o === 'success' || value.o === 'rejected' || value.o === 'error' || value.o === 'inProgress') cursor.o = value.o;
 		cursors[id] = cursor;
 	}
 	return cursors;
@@ -163,10 +178,16 @@ export function waitAfter(cursor: DocumentCursor, intervalSeconds: number): numb
 	return Math.min(intervalSeconds, RETRY_BASE_SECONDS * 2 ** Math.min(cursor.e - 1, 20));
 }
 
+/** A signed document that has not changed for SETTLING_DAYS: nothing more is expected of it. */
+export function isSettled(cursor: DocumentCursor, now: number): boolean {
+	return cursor.f === SETTLING && now - (cursor.q ?? cursor.t) >= SETTLING_DAYS * 86_400;
+}
+
 export function isDue(cursor: DocumentCursor | undefined, now: number, settings: WatchSettings): boolean {
 	if (!cursor) return true;
 	if (cursor.f === GONE) return false;
 	if (cursor.f === FINAL && settings.stopWhenFinal) return false;
+	if (isSettled(cursor, now) && settings.stopWhenFinal) return false;
 	return now - cursor.t >= waitAfter(cursor, settings.intervalSeconds) - CLOCK_SLACK_SECONDS;
 }
 
@@ -196,6 +217,11 @@ export function isFinalHistory(history: readonly HistoryEntry[]): boolean {
 	return last ? isFinalState(normaliseState(last.stateName)) : false;
 }
 
+function isSettlingHistory(history: readonly HistoryEntry[]): boolean {
+	const last = lastMeaningfulEntry(history);
+	return last ? isSettlingState(normaliseState(last.stateName)) : false;
+}
+
 /**
  * After a successful read: the indexes of the entries that appeared since the last one (oldest
  * first) and the cursor to keep once they are emitted. FAST only appends to a history; should
@@ -206,20 +232,31 @@ export function advanceCursor(
 	history: readonly HistoryEntry[],
 	now: number,
 	policy: FirstReadPolicy,
+	options: { display?: boolean } = {},
 ): { fresh: number[]; cursor: DocumentCursor } {
 	const start = Math.min(cursor?.n ?? firstReadStart(history, policy), history.length);
 	const fresh: number[] = [];
 	for (let index = start; index < history.length; index++) fresh.push(index);
 	const next: DocumentCursor = { n: history.length, t: now };
 	if (isFinalHistory(history)) next.f = FINAL;
+	else if (isSettlingHistory(history)) {
+		next.f = SETTLING;
+		next.q = cursor?.f === SETTLING && cursor.n === history.length ? (cursor.q ?? cursor.t) : now;
+	}
+	if (options.display) {
+		const last = lastMeaningfulEntry(history);
+		if (last?.stateName) next.s = last.stateName;
+		if (last?.date) next.d = last.date;
+		next.o = historyOutcome(history);
+	}
 	return { fresh, cursor: next };
 }
 
 /** After a failed read: the same position, the attempt counted (see `waitAfter`). */
 export function failedCursor(cursor: DocumentCursor | undefined, now: number): DocumentCursor {
-	const next: DocumentCursor = { t: now, e: Math.min((cursor?.e ?? 0) + 1, 1000) };
-	if (cursor?.n !== undefined) next.n = cursor.n;
-	if (cursor?.f === FINAL) next.f = FINAL;
+	const next: DocumentCursor = { ...cursor, t: now, e: Math.min((cursor?.e ?? 0) + 1, 1000) };
+	if (next.f === GONE) delete next.f;
+	if (next.f === SETTLING) next.q = cursor?.q ?? cursor?.t ?? now;
 	return next;
 }
 

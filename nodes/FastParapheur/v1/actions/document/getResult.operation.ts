@@ -3,6 +3,8 @@ import { updateDisplayOptions } from 'n8n-workflow';
 
 import { InputError } from '../../../../shared/validation';
 import { currentState, describeEntry } from '../../../helpers/history';
+import type { NormalisedState } from '../../../helpers/states';
+import { isSettlingState } from '../../../helpers/states';
 import type { FastClient } from '../../../transport';
 import { documentIdProperty, getDocumentId, outputBinaryProperty } from '../common';
 import { downloadCirculationSheet, downloadDocument, fetchRefusalMessage } from './files';
@@ -17,7 +19,7 @@ const properties: INodeProperties[] = [
 		type: 'boolean',
 		default: true,
 		description:
-			'Whether to fail when the document is still in its circuit. Off: return what there is now (the current file and history).',
+			'Whether to fail when the document is still in its circuit (neither signed nor final). Off: return what there is now (the current file and history).',
 	},
 ];
 
@@ -28,7 +30,9 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, client
 	const field = String(this.getNodeParameter('binaryPropertyName', itemIndex, 'data')).trim() || 'data';
 	const history = await fetchHistory(client, documentId, itemIndex);
 	const state = currentState(history);
-	if (state.isFinal !== true && (this.getNodeParameter('onlyWhenFinished', itemIndex, true) as boolean)) {
+	// Signé (or Signature validée) has a result to collect, although FAST's checker or Classé may still follow.
+	const finished = state.isFinal === true || isSettlingState(state.state as NormalisedState);
+	if (!finished && (this.getNodeParameter('onlyWhenFinished', itemIndex, true) as boolean)) {
 		throw new InputError(
 			`FAST Parapheur document ${documentId} is not finished yet: its state is ${JSON.stringify(state.stateName ?? 'unknown')}`,
 			"Wait until it is signed, refused or archived (the FAST Parapheur Trigger or Get Status tell you), or turn off 'Only When Finished'.",
