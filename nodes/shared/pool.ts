@@ -13,7 +13,15 @@ export interface PoolOptions {
 	 * reported as `skipped`). Lets a caller give up when the server is plainly down.
 	 */
 	keepGoing?: (progress: { succeeded: number; failed: number }) => boolean;
+	/**
+	 * Epoch milliseconds after which no task starts, and the tasks still running are given up
+	 * (reported as `skipped`; what they do later is ignored): the pool returns at that time at the
+	 * latest. For a poll that must end within n8n's time budget.
+	 */
+	deadlineMs?: number;
 }
+
+const LATE = Symbol('late');
 
 /**
  * Calls `task` for every input, at most `concurrency` at a time, and returns one result per
@@ -27,13 +35,28 @@ export async function settleWithConcurrency<T, R>(
 	const results: Array<Settled<R>> = inputs.map(() => ({ ok: false, skipped: true }));
 	const progress = { succeeded: 0, failed: 0 };
 	let next = 0;
+	let expired = false;
+	let timer: NodeJS.Timeout | undefined;
+	const deadline =
+		options.deadlineMs === undefined
+			? undefined
+			: new Promise<typeof LATE>((resolve) => {
+					timer = setTimeout(() => {
+						expired = true;
+						resolve(LATE);
+					}, Math.max(0, options.deadlineMs! - Date.now()));
+				});
 	const worker = async (): Promise<void> => {
 		// Each worker takes the next input until none is left: the loop ends after inputs.length turns at most.
-		while (next < inputs.length) {
+		while (next < inputs.length && !expired) {
 			if (options.keepGoing && !options.keepGoing(progress)) return;
 			const index = next++;
 			try {
-				results[index] = { ok: true, value: await task(inputs[index], index) };
+				const running = task(inputs[index], index);
+				if (deadline) running.catch(() => undefined);
+				const value = deadline ? await Promise.race([running, deadline]) : await running;
+				if (value === LATE) return;
+				results[index] = { ok: true, value: value as R };
 				progress.succeeded++;
 			} catch (error) {
 				results[index] = { ok: false, error };
@@ -42,6 +65,10 @@ export async function settleWithConcurrency<T, R>(
 		}
 	};
 	const workers = Math.max(1, Math.min(Math.floor(options.concurrency) || 1, inputs.length));
-	await Promise.all(Array.from({ length: workers }, async () => await worker()));
+	try {
+		await Promise.all(Array.from({ length: workers }, async () => await worker()));
+	} finally {
+		clearTimeout(timer);
+	}
 	return results;
 }

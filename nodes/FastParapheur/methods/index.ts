@@ -22,6 +22,7 @@ import type { FastCredentials } from '../transport/tls';
 import { credentialSecrets } from '../transport/tls';
 import { FastClient, fastClient } from '../transport';
 import { pathSegment } from '../../shared/path';
+import { parapheurRegisterApiTest } from './registerTest';
 
 function foldText(text: string): string {
 	return text.normalize('NFD').replace(/[\u0300-\u036f]/g, '').toLowerCase();
@@ -92,6 +93,7 @@ export const NO_FAST_ACCOUNT =
  * 401 or FAST's code 100 there is an error, never a success).
  */
 export const credentialTest = {
+	parapheurRegisterApiTest,
 	async fastParapheurApiTest(this: ICredentialTestFunctions, credential: ICredentialsDecrypted): Promise<INodeCredentialTestResult> {
 		const credentials = credential.data as unknown as FastCredentials;
 		const node = { id: 'credential-test', name: 'FAST Parapheur', type: 'fastParapheur', typeVersion: 1, position: [0, 0] as [number, number], parameters: {} };

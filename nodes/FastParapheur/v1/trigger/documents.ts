@@ -117,17 +117,20 @@ export function deletedItem(client: FastClient, documentId: string, date: string
 	};
 }
 
-interface Events {
+export interface Events {
 	cursor: DocumentCursor;
 	events: Array<{ date: string | null; value: IDataObject }>;
 }
 
+/** What reading a document needs to know (DocumentWatch, or the register's watch). */
+export type ReadSettings = Pick<DocumentWatch, 'states' | 'firstRead' | 'includeRefusalMessage'> & { display?: boolean };
+
 /** Reads one document and turns what is new into events; throws when the read fails (nothing then moves). */
-async function readDocument(client: FastClient, id: string, cursor: DocumentCursor | undefined, watch: DocumentWatch, now: number): Promise<Events> {
+async function readDocument(client: FastClient, id: string, cursor: DocumentCursor | undefined, watch: ReadSettings, now: number): Promise<Events> {
 	const history = await fetchHistoryIfExists(client, id);
 	const nowIso = new Date(now * 1000).toISOString();
 	if (history === null) return { cursor: goneCursor(cursor, now), events: [{ date: nowIso, value: deletedItem(client, id, nowIso) }] };
-	const { fresh, cursor: next } = advanceCursor(cursor, history, now, watch.firstRead);
+	const { fresh, cursor: next } = advanceCursor(cursor, history, now, watch.firstRead, { display: watch.display });
 	const items = fresh
 		.filter((index) => matchesStates(normaliseState(history[index].stateName), watch.states))
 		.map((index) => ({ date: history[index].date, value: entryItem(client, id, history, index) }));
@@ -160,6 +163,61 @@ function keepGoing({ succeeded, failed }: { succeeded: number; failed: number })
 }
 
 /**
+ * A poll's time: n8n 2.x's durable scheduler gives each poll a budget (`getPollBudgetMs`, about
+ * 36 s by default) and abandons a poll at 45 s, losing what it read; reads stop at 60 % of the
+ * budget, the documents not read are read by the next poll. n8n 1.x has no budget.
+ */
+export function readDeadline(startedMs: number, budgetMs: number | undefined): number | undefined {
+	return budgetMs === undefined || !Number.isFinite(budgetMs) || budgetMs <= 0 ? undefined : startedMs + Math.floor(budgetMs * 0.6);
+}
+
+export interface ReadOutcome {
+	/** Each due document: its new cursor and events when read, or the error of its read. Not listed: not read (time ran out). */
+	read: Map<string, Events>;
+	failed: Map<string, unknown>;
+}
+
+/**
+ * Reads the due documents, a few at a time, until the deadline. When every read fails the poll
+ * throws and changes nothing.
+ */
+export async function readDueDocuments(
+	node: INode,
+	client: FastClient,
+	due: readonly string[],
+	cursors: DocumentCursors,
+	watch: ReadSettings,
+	now: number,
+	deadlineMs?: number,
+): Promise<ReadOutcome> {
+	const results = await settleWithConcurrency(due, async (id) => await readDocument(client, id, cursors[id], watch, now), {
+		concurrency: HISTORY_READ_CONCURRENCY,
+		keepGoing,
+		deadlineMs,
+	});
+	const outcome: ReadOutcome = { read: new Map(), failed: new Map() };
+	results.forEach((result, index) => {
+		if (result.ok) outcome.read.set(due[index], result.value);
+		else if ('error' in result) outcome.failed.set(due[index], result.error);
+	});
+	if (due.length > 0 && outcome.failed.size > 0 && outcome.read.size === 0) {
+		throw nothingReadError(node, [...outcome.failed.values()], due.length, outcome.failed.size);
+	}
+	return outcome;
+}
+
+/** Moves the cursors of what was read (or failed), and returns the events oldest first. */
+export function applyReads(cursors: DocumentCursors, outcome: ReadOutcome, now: number): Events['events'][] {
+	const groups: Events['events'][] = [];
+	for (const [id, events] of outcome.read) {
+		cursors[id] = events.cursor;
+		groups.push(events.events);
+	}
+	for (const id of outcome.failed.keys()) cursors[id] = failedCursor(cursors[id], now);
+	return groups;
+}
+
+/**
  * One poll of an active workflow: reads the documents due, emits what is new (oldest first) and
  * moves the cursors of what was read. A failed read leaves its document's cursor where it was
  * (retried after a short wait); when every read fails the poll throws and changes nothing.
@@ -170,30 +228,14 @@ export async function pollDocumentStates(
 	staticData: IDataObject,
 	watch: DocumentWatch,
 	nowMs: number,
+	deadlineMs?: number,
 ): Promise<IDataObject[]> {
 	checkStateVersion(staticData);
 	const now = Math.floor(nowMs / 1000);
 	const cursors: DocumentCursors = readDocumentCursors(staticData);
 	const due = selectDue(watch.ids, cursors, now, watch.settings);
-	const results = await settleWithConcurrency(due, async (id) => await readDocument(client, id, cursors[id], watch, now), {
-		concurrency: HISTORY_READ_CONCURRENCY,
-		keepGoing,
-	});
-	const failures: unknown[] = [];
-	const groups: Events['events'][] = [];
-	results.forEach((result, index) => {
-		const id = due[index];
-		if (result.ok) {
-			cursors[id] = result.value.cursor;
-			groups.push(result.value.events);
-		} else if ('error' in result) {
-			failures.push(result.error);
-			cursors[id] = failedCursor(cursors[id], now);
-		}
-	});
-	if (due.length > 0 && failures.length > 0 && groups.length === 0) {
-		throw nothingReadError(node, failures, due.length, failures.length);
-	}
+	const outcome = await readDueDocuments(node, client, due, cursors, watch, now, deadlineMs);
+	const groups = applyReads(cursors, outcome, now);
 	writeDocumentCursors(staticData, cursors, watch.ids);
 	return orderOldestFirst(groups);
 }
@@ -202,7 +244,7 @@ export async function pollDocumentStates(
  * "Fetch test event": the current state of each watched document (up to `maxPerPoll`), read now
  * whatever the interval, with no cursor moved and no filter applied.
  */
-export async function latestDocumentStates(node: INode, client: FastClient, watch: DocumentWatch, nowMs: number): Promise<IDataObject[]> {
+export async function latestDocumentStates(node: INode, client: FastClient, watch: Pick<DocumentWatch, 'ids' | 'settings'>, nowMs: number): Promise<IDataObject[]> {
 	const ids = watch.ids.slice(0, watch.settings.maxPerPoll);
 	const nowIso = new Date(nowMs).toISOString();
 	const results = await settleWithConcurrency(

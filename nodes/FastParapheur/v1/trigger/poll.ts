@@ -7,15 +7,31 @@ import { InputError } from '../../../shared/validation';
 import { resolveSiren } from '../actions/common';
 import type { FastClient } from '../../transport';
 import { fastClient } from '../../transport';
-import { latestDocumentStates, pollDocumentStates, readDocumentWatch } from './documents';
+import { latestDocumentStates, pollDocumentStates, readDeadline, readDocumentWatch } from './documents';
+import { latestRegisterStates, pollRegister, readRegisterWatch } from './register';
 import { LIST_EVENTS, listedNow, pollRemainingList, readGraceSeconds } from './lists';
 
 /**
  * One poll at `nowMs` (the caller reads the clock). Returns null when there is nothing new, as
  * n8n expects. "Fetch test event" (manual mode) reads real data and moves no cursor.
  */
+/**
+ * The poll's time budget, where n8n gives one (2.x: `getPollBudgetMs`, absent from n8n 1.x's
+ * IPollFunctions, hence the check).
+ */
+function pollBudgetMs(ctx: IPollFunctions): number | undefined {
+	const budget = (ctx as { getPollBudgetMs?: () => number }).getPollBudgetMs;
+	if (typeof budget !== 'function') return undefined;
+	try {
+		return budget.call(ctx);
+	} catch {
+		return undefined;
+	}
+}
+
 export async function pollTrigger(this: IPollFunctions, nowMs: number): Promise<INodeExecutionData[][] | null> {
 	const node = this.getNode();
+	const deadlineMs = readDeadline(Date.now(), pollBudgetMs(this));
 	const manual = this.getMode() === 'manual';
 	const event = String(this.getNodeParameter('event', 'documentStateChanged'));
 	let client: FastClient | undefined;
@@ -29,7 +45,20 @@ export async function pollTrigger(this: IPollFunctions, nowMs: number): Promise<
 			client = await fastClient(this);
 			const items = manual
 				? await latestDocumentStates(node, client, watch, nowMs)
-				: await pollDocumentStates(node, client, this.getWorkflowStaticData('node'), watch, nowMs);
+				: await pollDocumentStates(node, client, this.getWorkflowStaticData('node'), watch, nowMs, deadlineMs);
+			return items.length > 0 ? [items.map((json) => ({ json: redactDeep(json, client!.secrets) }))] : null;
+		}
+		if (event === 'registeredDocumentStateChanged') {
+			client = await fastClient(this);
+			const watch = readRegisterWatch({
+				name: this.getNodeParameter('registerName', ''),
+				siren: resolveSiren(this.getNodeParameter('siren', ''), client),
+				states: this.getNodeParameter('states', []),
+				options: this.getNodeParameter('options', {}) as IDataObject,
+			});
+			const items = manual
+				? await latestRegisterStates(this, node, client, watch, nowMs)
+				: await pollRegister(this, node, client, this.getWorkflowStaticData('node'), watch, nowMs, deadlineMs);
 			return items.length > 0 ? [items.map((json) => ({ json: redactDeep(json, client!.secrets) }))] : null;
 		}
 
