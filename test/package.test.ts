@@ -53,10 +53,15 @@ function load<T>(relative: string): T {
 }
 
 /** Version 1 of a node as n8n runs it for a workflow saved with `typeVersion: 1`. */
+/** The node's default version (what a node dropped on the canvas gets). */
 function loadNode(relative: string): INodeType {
 	const node = load<IVersionedNodeType>(relative);
-	return node.nodeVersions[1];
+	return node.nodeVersions[node.currentVersion];
 }
+
+/** The versions of each node: FAST Parapheur's two nodes have a version 2 (the register, the API page's final states). */
+const VERSIONS: Record<string, string[]> = { fastParapheur: ['1', '2'], fastParapheurTrigger: ['1', '2'] };
+const versionsOf = (name: string) => VERSIONS[name] ?? ['1'];
 
 describe('the package as n8n sees it', () => {
 	test('package.json declares a community node package', () => {
@@ -84,19 +89,23 @@ describe('the package as n8n sees it', () => {
 		expect(existsSync(join(root, file.replace(/\.js$/, '.json')))).toBe(true);
 	}
 
-	test.each(pkg.n8n.nodes)('%s is a VersionedNodeType of n8n-workflow whose version 1 has the node\'s name', (file) => {
+	test.each(pkg.n8n.nodes)('%s is a VersionedNodeType of n8n-workflow whose versions have the node\'s name, the newest the default', (file) => {
 		// n8n's CredentialsTester finds a versioned node's credential tests only on an instance of
 		// its own VersionedNodeType (the host's n8n-workflow, which this package resolves to).
 		const { VersionedNodeType } = require('n8n-workflow') as typeof import('n8n-workflow');
 		const node = load<IVersionedNodeType>(file);
 		expect(node).toBeInstanceOf(VersionedNodeType);
-		expect(node.description.defaultVersion).toBe(1);
-		expect(Object.keys(node.nodeVersions)).toEqual(['1']);
-		const v1 = node.nodeVersions[1].description;
-		expect(v1.version).toBe(1);
-		expect(v1.name).toBe(node.description.name);
-		expect(v1.icon).toEqual(node.description.icon);
-		expect(v1.defaultVersion).toBe(1);
+		const versions = versionsOf(node.description.name);
+		expect(Object.keys(node.nodeVersions)).toEqual(versions);
+		const newest = Number(versions[versions.length - 1]);
+		expect(node.description.defaultVersion).toBe(newest);
+		for (const version of versions) {
+			const own = node.nodeVersions[Number(version)].description;
+			expect(own.version).toBe(Number(version));
+			expect(own.name).toBe(node.description.name);
+			expect(own.icon).toEqual(node.description.icon);
+			expect(own.defaultVersion).toBe(newest);
+		}
 	});
 
 	test.each(triggerNodes)('%s is a polling trigger, not a tool, with the events of the spec and both icons', (file) => {
@@ -106,7 +115,7 @@ describe('the package as n8n sees it', () => {
 		expect(description.inputs).toEqual([]);
 		expectIconsAndCodex(file, description);
 		const events = (description.properties.find((p) => p.name === 'event')!.options as Array<{ value: string }>).map((o) => o.value);
-		expect(events.sort()).toEqual(['documentStateChanged', 'newAcknowledgement', 'newChorus', 'newPesRetour']);
+		expect(events.sort()).toEqual(['documentStateChanged', 'newAcknowledgement', 'newChorus', 'newPesRetour', 'registeredDocumentStateChanged']);
 	});
 
 	test.each(actionNodes)('%s has every operation of the spec, is usable as a tool, and has both icons', (file) => {
@@ -154,7 +163,7 @@ describe("the package as n8n-core's loader reads it", () => {
 		await loader.loadAll();
 		const names = pkg.n8n.nodes.map((file) => load<IVersionedNodeType>(file).description.name);
 		expect(loader.types.nodes.map((description) => `${description.name}@${String(description.version)}`).sort()).toEqual(
-			names.map((name) => `${name}@1`).sort(),
+			names.flatMap((name) => versionsOf(name).map((version) => `${name}@${version}`)).sort(),
 		);
 		const prefix = `icons/${pkg.name}/`;
 		for (const description of loader.types.nodes) {

@@ -2,6 +2,7 @@ import type { INodeTypeBaseDescription, IVersionedNodeType } from 'n8n-workflow'
 
 import { VersionedNode } from '../shared/versioned';
 import { FastParapheurV1 } from './v1/FastParapheurV1.node';
+import { FastParapheurV2 } from './v2/FastParapheurV2.node';
 
 /**
  * The node as n8n registers it, each version's own class under `v<N>/`. A saved workflow keeps
@@ -16,14 +17,15 @@ export class FastParapheur extends VersionedNode {
 			icon: { light: 'file:fastParapheur.svg', dark: 'file:fastParapheur.dark.svg' },
 			group: ['transform'],
 			description: 'Send documents through FAST Parapheur signature circuits and collect the results',
-			defaultVersion: 1,
+			defaultVersion: 2,
 		};
 		const nodeVersions: IVersionedNodeType['nodeVersions'] = {
 			1: new FastParapheurV1(baseDescription),
+			2: new FastParapheurV2(baseDescription),
 		};
 		// The editor shows the versions' own subtitles and Docs links (see versionDescription); the
 		// node's description repeats those of its default version.
-		const { subtitle, documentationUrl } = nodeVersions[1].description;
+		const { subtitle, documentationUrl } = nodeVersions[2].description;
 		super(nodeVersions, { ...baseDescription, subtitle, documentationUrl });
 	}
 }

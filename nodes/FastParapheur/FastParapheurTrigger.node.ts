@@ -2,6 +2,7 @@ import type { INodeTypeBaseDescription, IVersionedNodeType } from 'n8n-workflow'
 
 import { VersionedNode } from '../shared/versioned';
 import { FastParapheurTriggerV1 } from './v1/FastParapheurTriggerV1.node';
+import { FastParapheurTriggerV2 } from './v2/FastParapheurTriggerV2.node';
 
 /**
  * The node as n8n registers it, each version's own class under `v<N>/`. A saved workflow keeps
@@ -17,14 +18,15 @@ export class FastParapheurTrigger extends VersionedNode {
 			group: ['trigger'],
 			description:
 				'Send documents through FAST Parapheur signature circuits and collect the results, or start a workflow when a document changes state or an Hélios, PES Retour or Chorus file arrives',
-			defaultVersion: 1,
+			defaultVersion: 2,
 		};
 		const nodeVersions: IVersionedNodeType['nodeVersions'] = {
 			1: new FastParapheurTriggerV1(baseDescription),
+			2: new FastParapheurTriggerV2(baseDescription),
 		};
 		// The editor shows the versions' own subtitles and Docs links (see versionDescription); the
 		// node's description repeats those of its default version.
-		const { subtitle, documentationUrl } = nodeVersions[1].description;
+		const { subtitle, documentationUrl } = nodeVersions[2].description;
 		super(nodeVersions, { ...baseDescription, subtitle, documentationUrl });
 	}
 }

@@ -121,6 +121,10 @@ describe('history states', () => {
 			expect(outcomeOf(option.value) === 'inProgress').toBe(!isFinalState(option.value) && !isSettlingState(option.value));
 		}
 		expect(outcomeOf('signatureValidated')).toBe('success');
+		// Version 1's rule: Signé is final, as real clients have it.
+		expect(isFinalState('signed', 'signed')).toBe(true);
+		expect(isSettlingState('signed', 'signed')).toBe(false);
+		expect(outcomeOf('signatureValidated', 'signed')).toBe('inProgress');
 	});
 
 	test('the last entry with a state name', () => {

@@ -280,8 +280,13 @@ describe('document: reading', () => {
 		const one = await fast.run({ resource: 'document', operation: 'getHistory', documentId: SAMPLE_DOCUMENTS.signed });
 		const history = one.items[0].json.history as Array<Record<string, unknown>>;
 		expect(history.map((entry) => entry.stateName)).toEqual(['Préparé', 'Envoyé pour signature', 'Signé', null, 'Classé']);
-		expect(history[2]).toMatchObject({ state: 'signed', isFinal: false, position: 3, userFullname: 'Marie Dupont' });
+		expect(history[2]).toMatchObject({ state: 'signed', isFinal: true, position: 3, userFullname: 'Marie Dupont' });
 		expect(history[4]).toMatchObject({ state: 'classified', isFinal: true, position: 5 });
+		// Version 2 follows the API page: Signé is not final, Classé is.
+		const v2 = await fast.run({ resource: 'document', operation: 'getHistory', documentId: SAMPLE_DOCUMENTS.signed }, { node: { typeVersion: 2 } });
+		const v2History = v2.items[0].json.history as Array<Record<string, unknown>>;
+		expect(v2History[2]).toMatchObject({ state: 'signed', isFinal: false });
+		expect(v2History[4]).toMatchObject({ state: 'classified', isFinal: true });
 		const split = await fast.run({ resource: 'document', operation: 'getHistory', documentId: SAMPLE_DOCUMENTS.signed, splitIntoItems: true });
 		expect(split.items).toHaveLength(5);
 	});

@@ -217,6 +217,7 @@ describe('the trigger parameters', () => {
 			settings: { intervalSeconds: 30, stopWhenFinal: false, maxPerPoll: 7 },
 			firstRead: 'none',
 			includeRefusalMessage: false,
+			rule: 'signed',
 		});
 	});
 

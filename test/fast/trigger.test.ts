@@ -27,11 +27,11 @@ afterEach(() => {
 });
 
 /** Polls one trigger like n8n does, carrying the saved static data from one poll to the next. */
-function trigger(parameters: INodeParameters) {
+function trigger(parameters: INodeParameters, typeVersion = 1) {
 	let staticData: IDataObject = {};
 	const poll = async (minutes: number, mode: 'trigger' | 'manual' = 'trigger'): Promise<INodeExecutionData[]> => {
 		jest.setSystemTime(START + minutes * MINUTE);
-		const result = await runPoll({ type: 'fastParapheurTrigger', parameters, credentials: fast.credentials(), staticData, mode });
+		const result = await runPoll({ type: 'fastParapheurTrigger', typeVersion, parameters, credentials: fast.credentials(), staticData, mode });
 		staticData = result.staticData;
 		return result.items ?? [];
 	};
@@ -78,32 +78,51 @@ describe('documentStateChanged', () => {
 		expect(await poll(60)).toEqual([]);
 		fast.emulator.advance(id, 'Signé', 'Marie Dupont');
 		const signed = await poll(90);
-		// Signé is not final: FAST's signature checker or Classé may follow (API page, 2.6).
+		// Version 1: Signé is final, as real clients have it.
 		expect(signed.map((item) => item.json)).toEqual([
-			expect.objectContaining({ stateName: 'Signé', state: 'signed', isFinal: false, outcome: 'success', userFullname: 'Marie Dupont', position: 3 }),
+			expect.objectContaining({ stateName: 'Signé', state: 'signed', isFinal: true, outcome: 'success', userFullname: 'Marie Dupont', position: 3 }),
 		]);
-		const t90 = (START + 90 * MINUTE) / 1000;
-		expect(staticData()).toEqual({ v: 1, documents: { [id]: { n: 3, t: t90, f: 3, q: t90 } } });
-
-		// The checker rejects the signature after Signé: delivered, and final.
-		fast.emulator.advance(id, 'signature rejetée', 'parapheur parapheur');
-		const rejected = await poll(120);
-		expect(rejected.map((item) => item.json)).toEqual([
-			expect.objectContaining({ stateName: 'signature rejetée', state: 'signatureRejected', isFinal: true, outcome: 'rejected', position: 4 }),
-		]);
-		expect(staticData()).toEqual({ v: 1, documents: { [id]: { n: 4, t: (START + 120 * MINUTE) / 1000, f: 1 } } });
+		expect(staticData()).toEqual({ v: 1, documents: { [id]: { n: 3, t: (START + 90 * MINUTE) / 1000, f: 1 } } });
 
 		fast.emulator.advance(id, 'Classé');
 		const readsBefore = historyReads(id);
-		expect(await poll(150)).toEqual([]);
+		expect(await poll(120)).toEqual([]);
 		expect(await poll(600)).toEqual([]);
 		expect(historyReads(id)).toBe(readsBefore);
 	});
 
-	it('reads a signed document until Classé, and gives up after 7 days without a change', async () => {
+	it('version 2: Signé is not final, a rejected signature after it is delivered, then nothing more is read', async () => {
+		const id = seed();
+		const { poll, staticData } = trigger(watch([id], { existingEntries: 'none' }), 2);
+		await poll(0);
+		fast.emulator.advance(id, 'Signé', 'Marie Dupont');
+		const signed = await poll(30);
+		// Signé is not final: FAST's signature checker or Classé may follow (API page, 2.6).
+		expect(signed.map((item) => item.json)).toEqual([
+			expect.objectContaining({ stateName: 'Signé', state: 'signed', isFinal: false, outcome: 'success', userFullname: 'Marie Dupont', position: 2 }),
+		]);
+		const t30 = (START + 30 * MINUTE) / 1000;
+		expect(staticData()).toEqual({ v: 1, documents: { [id]: { n: 2, t: t30, f: 3, q: t30 } } });
+
+		// The checker rejects the signature after Signé: delivered, and final.
+		fast.emulator.advance(id, 'signature rejetée', 'parapheur parapheur');
+		const rejected = await poll(60);
+		expect(rejected.map((item) => item.json)).toEqual([
+			expect.objectContaining({ stateName: 'signature rejetée', state: 'signatureRejected', isFinal: true, outcome: 'rejected', position: 3 }),
+		]);
+		expect(staticData()).toEqual({ v: 1, documents: { [id]: { n: 3, t: (START + 60 * MINUTE) / 1000, f: 1 } } });
+
+		fast.emulator.advance(id, 'Classé');
+		const readsBefore = historyReads(id);
+		expect(await poll(90)).toEqual([]);
+		expect(await poll(600)).toEqual([]);
+		expect(historyReads(id)).toBe(readsBefore);
+	});
+
+	it('version 2 reads a signed document until Classé, and gives up after 7 days without a change', async () => {
 		const a = seed();
 		const b = seed();
-		const { poll, staticData } = trigger(watch([a, b], { existingEntries: 'none' }));
+		const { poll, staticData } = trigger(watch([a, b], { existingEntries: 'none' }), 2);
 		await poll(0);
 		fast.emulator.advance(a, 'Signé');
 		fast.emulator.advance(b, 'Signé');

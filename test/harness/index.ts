@@ -46,6 +46,7 @@ import { NodeHelpers, VersionedNodeType, Workflow, createEmptyRunExecutionData, 
 
 import { FastParapheurApi } from '../../credentials/FastParapheurApi.credentials';
 import { FlowerDocsApi } from '../../credentials/FlowerDocsApi.credentials';
+import { ParapheurRegisterApi } from '../../credentials/ParapheurRegisterApi.credentials';
 import { MaarchCourrierApi } from '../../credentials/MaarchCourrierApi.credentials';
 import { NamirialTrustAndSignApi } from '../../credentials/NamirialTrustAndSignApi.credentials';
 import { FastParapheur } from '../../nodes/FastParapheur/FastParapheur.node';
@@ -144,7 +145,7 @@ const nodeClasses: Record<string, INodeType | IVersionedNodeType> = {
 	[MANUAL_TRIGGER]: new ManualTrigger(),
 };
 
-const credentialClasses: ICredentialType[] = [new MaarchCourrierApi(), new FastParapheurApi(), new NamirialTrustAndSignApi(), new FlowerDocsApi()];
+const credentialClasses: ICredentialType[] = [new MaarchCourrierApi(), new FastParapheurApi(), new NamirialTrustAndSignApi(), new FlowerDocsApi(), new ParapheurRegisterApi()];
 
 export const credentialTypes = new Map(credentialClasses.map((type) => [type.name, type]));
 
@@ -508,6 +509,8 @@ export interface PollOptions {
 	staticData?: IDataObject;
 	/** 'manual' for "Fetch test event", 'trigger' for an active workflow's poll. */
 	mode?: 'manual' | 'trigger';
+	/** The node's version, as saved in a workflow (default 1). */
+	typeVersion?: number;
 }
 
 export interface PollResult {
@@ -520,7 +523,7 @@ export interface PollResult {
 export async function runPoll(options: PollOptions): Promise<PollResult> {
 	const credentials = options.credentials ?? {};
 	const credentialsHelper = new TestCredentialsHelper(credentialTypes, { ...credentials });
-	const node = nodeFor({ type: options.type, parameters: options.parameters }, credentials);
+	const node = nodeFor({ type: options.type, parameters: options.parameters, typeVersion: options.typeVersion }, credentials);
 	const before = JSON.parse(JSON.stringify(options.staticData ?? {})) as IDataObject;
 	const workflow = new Workflow({
 		id: 'test-workflow',
@@ -538,7 +541,7 @@ export async function runPoll(options: PollOptions): Promise<PollResult> {
 		mode,
 		mode === 'manual' ? 'manual' : 'activate',
 	);
-	const nodeType = nodeTypes.getByNameAndVersion(node.type, 1);
+	const nodeType = nodeTypes.getByNameAndVersion(node.type, node.typeVersion);
 	const output = await nodeType.poll!.call(context);
 	// n8n saves static data only for non-manual runs; JSON round-trip as the database would.
 	const saved =

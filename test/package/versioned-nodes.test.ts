@@ -22,13 +22,17 @@ const CREDENTIALS: Record<string, { credential: string; testedBy: string }> = {
 
 const node = (name: string) => nodeTypes.getByName(`${PACKAGE}.${name}`) as unknown as IVersionedNodeType;
 
+/** FAST Parapheur's two nodes have a version 2 (the register, the API page's final states), the default. */
+const NEWEST: Record<string, number> = { fastParapheur: 2, fastParapheurTrigger: 2 };
+
 describe.each(Object.entries(CREDENTIALS))('%s', (name, { credential, testedBy }) => {
-	test('is versioned: version 1 is what a workflow saved with typeVersion 1 gets, and the default', () => {
+	test('is versioned: version 1 is what a workflow saved with typeVersion 1 gets, the newest the default', () => {
 		const versioned = node(name);
-		expect(Object.keys(versioned.nodeVersions)).toEqual(['1']);
-		expect(versioned.currentVersion).toBe(1);
+		const newest = NEWEST[name] ?? 1;
+		expect(Object.keys(versioned.nodeVersions)).toEqual(Array.from({ length: newest }, (_, index) => String(index + 1)));
+		expect(versioned.currentVersion).toBe(newest);
 		expect(NodeHelpers.getVersionedNodeType(versioned, 1)).toBe(versioned.nodeVersions[1]);
-		expect(NodeHelpers.getVersionedNodeType(versioned)).toBe(versioned.nodeVersions[1]);
+		expect(NodeHelpers.getVersionedNodeType(versioned)).toBe(versioned.nodeVersions[newest]);
 	});
 
 	test("n8n's credential tester finds version 1's test, with n8n's n8n-workflow or another copy", () => {
@@ -39,8 +43,18 @@ describe.each(Object.entries(CREDENTIALS))('%s', (name, { credential, testedBy }
 		// `instanceof VersionedNodeType` false: the tester then reads the node as a plain one.
 		const foreign = (_value: unknown): _value is IVersionedNodeType => false;
 		expect(findCredentialTest(versioned, credential, foreign)).toBe(expected);
-		expect((versioned as unknown as INodeType).description.credentials).toEqual(versioned.nodeVersions[1].description.credentials);
+		expect((versioned as unknown as INodeType).description.credentials).toEqual(versioned.nodeVersions[NEWEST[name] ?? 1].description.credentials);
 	});
+});
+
+test.each(['fastParapheur', 'fastParapheurTrigger'])("%s: n8n's credential tester finds the register credential's test, which only version 2 names", (name) => {
+	const versioned = node(name);
+	expect(versioned.nodeVersions[1].description.credentials?.map((entry) => entry.name)).toEqual(['fastParapheurApi']);
+	expect(versioned.nodeVersions[2].description.credentials?.map((entry) => entry.name)).toEqual(['fastParapheurApi', 'parapheurRegisterApi']);
+	const found = findCredentialTest(versioned, 'parapheurRegisterApi');
+	expect(typeof found).toBe('function');
+	const foreign = (_value: unknown): _value is IVersionedNodeType => false;
+	expect(findCredentialTest(versioned, 'parapheurRegisterApi', foreign)).toBe(found);
 });
 
 test('list searches and load options are those of version 1', () => {

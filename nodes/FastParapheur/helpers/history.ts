@@ -1,7 +1,7 @@
 /** FAST history entries, read leniently and described with normalised states. */
 import type { IDataObject } from 'n8n-workflow';
 
-import type { HistoryEntry as StateHistoryEntry, NormalisedState } from './states';
+import type { FinalRule, HistoryEntry as StateHistoryEntry, NormalisedState } from './states';
 import { historyOutcome, isFinalState, normaliseState } from './states';
 
 /** A history entry as read: every field present, null when FAST sent none. */
@@ -24,20 +24,20 @@ export function readHistory(body: unknown): HistoryEntry[] {
 }
 
 /** An entry as the node outputs it: raw and normalised state, its position (1 = oldest). */
-export function describeEntry(entry: HistoryEntry, index: number): IDataObject {
+export function describeEntry(entry: HistoryEntry, index: number, rule: FinalRule = 'classified'): IDataObject {
 	const state: NormalisedState = normaliseState(entry.stateName);
 	return {
 		position: index + 1,
 		stateName: entry.stateName,
 		state,
-		isFinal: isFinalState(state),
+		isFinal: isFinalState(state, rule),
 		date: entry.date,
 		userFullname: entry.userFullname,
 	};
 }
 
 /** The document's current state: the last entry with a state name. */
-export function currentState(history: HistoryEntry[]): IDataObject {
+export function currentState(history: HistoryEntry[], rule: FinalRule = 'classified'): IDataObject {
 	let index = history.length - 1;
 	while (index >= 0 && !history[index].stateName?.trim()) index--;
 	if (index < 0) {
@@ -48,9 +48,9 @@ export function currentState(history: HistoryEntry[]): IDataObject {
 	return {
 		stateName: entry.stateName,
 		state,
-		isFinal: isFinalState(state),
+		isFinal: isFinalState(state, rule),
 		// Classé or Archivé after a refusal is still a refusal.
-		outcome: historyOutcome(history),
+		outcome: historyOutcome(history, rule),
 		date: entry.date,
 		userFullname: entry.userFullname,
 	};

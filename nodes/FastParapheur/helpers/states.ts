@@ -95,8 +95,11 @@ export function normaliseState(stateName: string | null | undefined): Normalised
 }
 
 /**
- * Whether FAST's work on the document is over: no later state is expected. Decided from the API
- * page's list of history states (section 2.6) and the field notes:
+ * Which states end a document: two rules, one per version of the nodes (a saved workflow keeps the
+ * rule of the version it was built with).
+ *
+ * `classified` (version 2): FAST's work on the document is over, no later state is expected.
+ * Decided from the API page's list of history states (section 2.6) and the field notes:
  * - `Classé` ("en fin de vie, il n'attend aucune action") ends every circuit, `Archivé` comes
  *   with the vault, `Acquittement Hélios` ends a PES flow.
  * - A refusal (`Refusé` by a signer, `Rejeté`/`Visa désapprouvé` by a validator, `signature
@@ -106,11 +109,15 @@ export function normaliseState(stateName: string | null | undefined): Normalised
  * `Signé` is **not** final: the page lists `Signature validée` and `signature rejetée` (the
  * signature checker's verdict on PDF and detached signatures) after it, a circuit with several
  * signature steps writes `Signé` after each of them, and `Classé` follows. Real clients stop at
- * `Signé` (field notes) and so miss a rejected signature; this package does not. Since a
- * deployment might never write anything after the last `Signé`, a document whose last state is
- * `Signé` or `Signature validée` is *settling* (see `isSettlingState`): the trigger keeps reading
- * it, and gives up after SETTLING_DAYS without a change.
+ * `Signé` (field notes) and so miss a rejected signature. Since a deployment might never write
+ * anything after the last `Signé`, a document whose last state is `Signé` or `Signature validée`
+ * is *settling* (see `isSettlingState`): the trigger keeps reading it, and gives up after
+ * SETTLING_DAYS without a change.
+ *
+ * `signed` (version 1, what real clients do): `Signé` is final as well.
  */
+export type FinalRule = 'classified' | 'signed';
+
 const FINAL_STATES: ReadonlySet<NormalisedState> = new Set<NormalisedState>([
 	'classified',
 	'archived',
@@ -122,15 +129,20 @@ const FINAL_STATES: ReadonlySet<NormalisedState> = new Set<NormalisedState>([
 	'replaced',
 ]);
 
-export function isFinalState(state: NormalisedState): boolean {
-	return FINAL_STATES.has(state);
+export function isFinalState(state: NormalisedState, rule: FinalRule = 'classified'): boolean {
+	return FINAL_STATES.has(state) || (rule === 'signed' && state === 'signed');
 }
 
-/** Signed, and only the signature checker's verdict or the classification is still to come. */
+/** The rule of a node's version: 2 and later follow the API page. */
+export function finalRuleOf(typeVersion: number): FinalRule {
+	return typeVersion >= 2 ? 'classified' : 'signed';
+}
+
+/** Signed, and only the signature checker's verdict or the classification is still to come (rule `classified`). */
 const SETTLING_STATES: ReadonlySet<NormalisedState> = new Set<NormalisedState>(['signed', 'signatureValidated']);
 
-export function isSettlingState(state: NormalisedState): boolean {
-	return SETTLING_STATES.has(state);
+export function isSettlingState(state: NormalisedState, rule: FinalRule = 'classified'): boolean {
+	return rule === 'classified' && SETTLING_STATES.has(state);
 }
 
 /** How long a document may stay `Signé` / `Signature validée` without a change before the trigger stops reading it. */
@@ -143,7 +155,8 @@ export const SETTLING_DAYS = 7;
  * `inProgress` for every other state. `success` on `Signé` is provisional until the document is
  * final: a later `signature rejetée` makes the outcome `rejected`.
  */
-export function outcomeOf(state: NormalisedState): StateOutcome {
+export function outcomeOf(state: NormalisedState, rule: FinalRule = 'classified'): StateOutcome {
+	if (state === 'signatureValidated' && rule === 'signed') return 'inProgress';
 	switch (state) {
 		case 'signed':
 		case 'signatureValidated':
@@ -184,15 +197,15 @@ export function lastMeaningfulEntry<T extends HistoryEntry>(history: readonly T[
  * last final state before them (`Refusé` then `Classé` is `rejected`), `success` when there is
  * none (a visa-only or OTP circuit goes from `Visa approuvé`/`OTP signé` to `Classé`).
  */
-export function historyOutcome(history: readonly HistoryEntry[]): StateOutcome {
+export function historyOutcome(history: readonly HistoryEntry[], rule: FinalRule = 'classified'): StateOutcome {
 	const last = lastMeaningfulEntry(history);
 	if (!last) return 'inProgress';
 	const state = normaliseState(last.stateName);
-	if (state !== 'classified' && state !== 'archived') return outcomeOf(state);
+	if (state !== 'classified' && state !== 'archived') return outcomeOf(state, rule);
 	for (let i = history.lastIndexOf(last) - 1; i >= 0; i--) {
 		const earlier = normaliseState(history[i]?.stateName);
-		if (earlier !== 'classified' && earlier !== 'archived' && isFinalState(earlier)) {
-			return outcomeOf(earlier);
+		if (earlier !== 'classified' && earlier !== 'archived' && isFinalState(earlier, rule)) {
+			return outcomeOf(earlier, rule);
 		}
 	}
 	return 'success';
@@ -297,7 +310,7 @@ export const NORMALISED_STATE_OPTIONS: Array<INodePropertyOptions & { value: Nor
 	{
 		name: 'Signed',
 		value: 'signed',
-		description: "Signé: a signer signed the document. Not final: FAST's signature checker (Signature validée or signature rejetée), further signers or Classé may follow.",
+		description: "Signé: a signer signed the document. Final for version 1 of the nodes; from version 2 not final: FAST's signature checker (Signature validée or signature rejetée), further signers or Classé may follow.",
 	},
 	{
 		name: 'Step Boundary',

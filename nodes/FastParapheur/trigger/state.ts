@@ -22,7 +22,7 @@ import type { IDataObject } from 'n8n-workflow';
 
 import { InputError } from '../../shared/validation';
 import type { HistoryEntry } from '../helpers/history';
-import type { NormalisedState, StateOutcome } from '../helpers/states';
+import type { FinalRule, NormalisedState, StateOutcome } from '../helpers/states';
 import { historyOutcome, isFinalState, isSettlingState, lastMeaningfulEntry, normaliseState, SETTLING_DAYS } from '../helpers/states';
 
 /**
@@ -212,14 +212,14 @@ export function firstReadStart(history: readonly HistoryEntry[], policy: FirstRe
 	return last ? history.lastIndexOf(last) : history.length;
 }
 
-export function isFinalHistory(history: readonly HistoryEntry[]): boolean {
+export function isFinalHistory(history: readonly HistoryEntry[], rule: FinalRule = 'classified'): boolean {
 	const last = lastMeaningfulEntry(history);
-	return last ? isFinalState(normaliseState(last.stateName)) : false;
+	return last ? isFinalState(normaliseState(last.stateName), rule) : false;
 }
 
-function isSettlingHistory(history: readonly HistoryEntry[]): boolean {
+function isSettlingHistory(history: readonly HistoryEntry[], rule: FinalRule): boolean {
 	const last = lastMeaningfulEntry(history);
-	return last ? isSettlingState(normaliseState(last.stateName)) : false;
+	return last ? isSettlingState(normaliseState(last.stateName), rule) : false;
 }
 
 /**
@@ -232,14 +232,15 @@ export function advanceCursor(
 	history: readonly HistoryEntry[],
 	now: number,
 	policy: FirstReadPolicy,
-	options: { display?: boolean } = {},
+	options: { display?: boolean; rule?: FinalRule } = {},
 ): { fresh: number[]; cursor: DocumentCursor } {
 	const start = Math.min(cursor?.n ?? firstReadStart(history, policy), history.length);
 	const fresh: number[] = [];
 	for (let index = start; index < history.length; index++) fresh.push(index);
 	const next: DocumentCursor = { n: history.length, t: now };
-	if (isFinalHistory(history)) next.f = FINAL;
-	else if (isSettlingHistory(history)) {
+	const rule = options.rule ?? 'classified';
+	if (isFinalHistory(history, rule)) next.f = FINAL;
+	else if (isSettlingHistory(history, rule)) {
 		next.f = SETTLING;
 		next.q = cursor?.f === SETTLING && cursor.n === history.length ? (cursor.q ?? cursor.t) : now;
 	}
@@ -247,7 +248,7 @@ export function advanceCursor(
 		const last = lastMeaningfulEntry(history);
 		if (last?.stateName) next.s = last.stateName;
 		if (last?.date) next.d = last.date;
-		next.o = historyOutcome(history);
+		next.o = historyOutcome(history, rule);
 	}
 	return { fresh, cursor: next };
 }

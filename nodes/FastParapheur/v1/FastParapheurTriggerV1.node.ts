@@ -15,12 +15,9 @@ import { NORMALISED_STATE_OPTIONS } from '../helpers/states';
 import { credentialTest } from '../methods';
 import { DEFAULT_INTERVAL_MINUTES, DEFAULT_MAX_PER_POLL } from './trigger/documents';
 import { DEFAULT_REDELIVERY_HOURS } from './trigger/lists';
-import { DEFAULT_REGISTER } from '../helpers/register';
 import { pollTrigger } from './trigger/poll';
 
 const documentEvent = { show: { event: ['documentStateChanged'] } };
-const registerEvent = { show: { event: ['registeredDocumentStateChanged'] } };
-const documentEvents = { show: { event: ['documentStateChanged', 'registeredDocumentStateChanged'] } };
 const listEvents = { show: { event: ['newAcknowledgement', 'newPesRetour', 'newChorus'] } };
 
 /**
@@ -57,13 +54,6 @@ const eventProperty: INodeProperties = {
 			action: 'On new PES Retour',
 			description: "A PES Retour appeared in the SIREN's list of files not yet fetched",
 		},
-		{
-			name: 'Registered Document State Changed',
-			value: 'registeredDocumentStateChanged',
-			action: 'On registered document state changed',
-			description:
-				"A document of the register (an n8n Data Table the FAST Parapheur node fills when it uploads with 'Add to Register') has new history entries: no document ID to type. Needs n8n 2.x.",
-		},
 	],
 	default: 'documentStateChanged',
 };
@@ -86,12 +76,7 @@ export class FastParapheurTriggerV1 implements INodeType {
 		polling: true,
 		inputs: [],
 		outputs: [NodeConnectionTypes.Main],
-		credentials: [
-			{ name: 'fastParapheurApi', required: true, testedBy: 'fastParapheurApiTest' },
-			// An API key of this n8n: the register is an n8n Data Table, which a polling trigger can
-			// reach only through n8n's public API (helpers/register.ts).
-			{ name: 'parapheurRegisterApi', required: true, testedBy: 'parapheurRegisterApiTest', displayOptions: registerEvent },
-		],
+		credentials: [{ name: 'fastParapheurApi', required: true, testedBy: 'fastParapheurApiTest' }],
 		properties: [
 			eventProperty,
 			{
@@ -107,27 +92,17 @@ export class FastParapheurTriggerV1 implements INodeType {
 				displayOptions: documentEvent,
 			},
 			{
-				displayName: 'Register (Data Table Name)',
-				name: 'registerName',
-				type: 'string',
-				default: DEFAULT_REGISTER,
-				required: true,
-				description:
-					"The Data Table the FAST Parapheur node's uploads fill when 'Add to Register' is on (same name). Every document in it of this SIREN that is not final is watched; the trigger keeps its state columns current.",
-				displayOptions: registerEvent,
-			},
-			{
 				displayName: 'States',
 				name: 'states',
 				type: 'multiOptions',
 				options: NORMALISED_STATE_OPTIONS,
 				default: [],
 				description: 'Emit only history entries in these states. Empty: every entry.',
-				displayOptions: documentEvents,
+				displayOptions: documentEvent,
 			},
 			{
 				...sirenProperty,
-				displayOptions: { show: { event: [...listEvents.show.event, ...registerEvent.show.event] } },
+				displayOptions: listEvents,
 			},
 			{
 				displayName: 'Download File',
@@ -193,42 +168,7 @@ export class FastParapheurTriggerV1 implements INodeType {
 						type: 'boolean',
 						default: true,
 						description:
-							"Whether to stop reading a document once its latest state is final (classified, archived, refused, signature rejected, error, acknowledged by Hélios, replaced), or has been 'Signé' for 7 days without a change. Turn off to also receive 'Archivé' after 'Classé' or 'Refusé'.",
-					},
-				],
-			},
-			{
-				displayName: 'Options',
-				name: 'options',
-				type: 'collection',
-				placeholder: 'Add option',
-				default: {},
-				displayOptions: registerEvent,
-				options: [
-					{
-						displayName: 'Include Refusal Message',
-						name: 'includeRefusalMessage',
-						type: 'boolean',
-						default: true,
-						description: 'Whether to add the refusal comment to refusal entries (one more request per refused document)',
-					},
-					{
-						displayName: 'Max Documents per Poll',
-						name: 'maxDocumentsPerPoll',
-						type: 'number',
-						typeOptions: { minValue: 1 },
-						default: DEFAULT_MAX_PER_POLL,
-						description:
-							'How many histories one poll reads at most. The other documents due wait for the next poll, the longest unread first.',
-					},
-					{
-						displayName: 'Minimum Interval per Document (Minutes)',
-						name: 'minIntervalMinutes',
-						type: 'number',
-						typeOptions: { minValue: 0 },
-						default: DEFAULT_INTERVAL_MINUTES,
-						description:
-							"How long to wait before reading the same document again. FAST asks for at least 30 minutes; the register's lastReadAt column keeps the time of each read.",
+							"Whether to stop reading a document once its latest state is final (signed, refused, error, classified, archived, acknowledged by Hélios). Turn off to also receive 'Classé' or 'Archivé' after 'Signé' or 'Refusé'.",
 					},
 				],
 			},

@@ -58,11 +58,7 @@ export class FastParapheurV1 implements INodeType {
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
-		credentials: [
-			{ name: 'fastParapheurApi', required: true, testedBy: 'fastParapheurApiTest' },
-			// An API key of this n8n, for the register: see helpers/register.ts.
-			{ name: 'parapheurRegisterApi', required: true, testedBy: 'parapheurRegisterApiTest', displayOptions: { show: { resource: ['document'], operation: ['upload', 'uploadOnDemand', 'uploadOtp'], addToRegister: [true] } } },
-		],
+		credentials: [{ name: 'fastParapheurApi', required: true, testedBy: 'fastParapheurApiTest' }],
 		properties: [...properties],
 	};
 

@@ -14,7 +14,7 @@ import { checkNumericId, InputError, splitList } from '../../../shared/validatio
 import { fetchRefusalMessage } from '../actions/document/files';
 import { fetchHistoryIfExists } from '../actions/document/history';
 import type { HistoryEntry } from '../../helpers/history';
-import type { NormalisedState } from '../../helpers/states';
+import type { FinalRule, NormalisedState } from '../../helpers/states';
 import { historyOutcome, isFinalState, lastMeaningfulEntry, normaliseState } from '../../helpers/states';
 import type { FastClient } from '../../transport';
 import type { DocumentCursor, DocumentCursors, FirstReadPolicy, WatchSettings } from '../../trigger/state';
@@ -46,6 +46,8 @@ export interface DocumentWatch {
 	settings: WatchSettings;
 	firstRead: FirstReadPolicy;
 	includeRefusalMessage: boolean;
+	/** Which states end a document: the node version's (helpers/states.ts). */
+	rule: FinalRule;
 }
 
 function numberOption(value: unknown, fallback: number, field: string, min: number): number {
@@ -57,8 +59,8 @@ function numberOption(value: unknown, fallback: number, field: string, min: numb
 	return number;
 }
 
-/** The trigger's parameters, checked before any request. */
-export function readDocumentWatch(parameters: { documentIds: unknown; states?: unknown; options?: IDataObject }): DocumentWatch {
+/** The trigger's parameters, checked before any request; `rule` is the node version's (default: version 1's). */
+export function readDocumentWatch(parameters: { documentIds: unknown; states?: unknown; options?: IDataObject }, rule: FinalRule = 'signed'): DocumentWatch {
 	const ids = splitList(parameters.documentIds).map((id) => checkNumericId(id, 'Document IDs'));
 	if (ids.length === 0) {
 		throw new InputError(
@@ -79,11 +81,12 @@ export function readDocumentWatch(parameters: { documentIds: unknown; states?: u
 		},
 		firstRead,
 		includeRefusalMessage: options.includeRefusalMessage !== false,
+		rule,
 	};
 }
 
 /** One history entry as the trigger emits it. */
-export function entryItem(client: FastClient, documentId: string, history: readonly HistoryEntry[], index: number): IDataObject {
+export function entryItem(client: FastClient, documentId: string, history: readonly HistoryEntry[], index: number, rule: FinalRule): IDataObject {
 	const entry = history[index];
 	const state = normaliseState(entry.stateName);
 	return {
@@ -91,9 +94,9 @@ export function entryItem(client: FastClient, documentId: string, history: reado
 		documentId,
 		stateName: entry.stateName,
 		state,
-		isFinal: isFinalState(state),
+		isFinal: isFinalState(state, rule),
 		// Classé after Refusé is still a refusal: the outcome looks at the history up to this entry.
-		outcome: historyOutcome(history.slice(0, index + 1)),
+		outcome: historyOutcome(history.slice(0, index + 1), rule),
 		date: entry.date,
 		userFullname: entry.userFullname,
 		position: index + 1,
@@ -123,17 +126,17 @@ export interface Events {
 }
 
 /** What reading a document needs to know (DocumentWatch, or the register's watch). */
-export type ReadSettings = Pick<DocumentWatch, 'states' | 'firstRead' | 'includeRefusalMessage'> & { display?: boolean };
+export type ReadSettings = Pick<DocumentWatch, 'states' | 'firstRead' | 'includeRefusalMessage' | 'rule'> & { display?: boolean };
 
 /** Reads one document and turns what is new into events; throws when the read fails (nothing then moves). */
 async function readDocument(client: FastClient, id: string, cursor: DocumentCursor | undefined, watch: ReadSettings, now: number): Promise<Events> {
 	const history = await fetchHistoryIfExists(client, id);
 	const nowIso = new Date(now * 1000).toISOString();
 	if (history === null) return { cursor: goneCursor(cursor, now), events: [{ date: nowIso, value: deletedItem(client, id, nowIso) }] };
-	const { fresh, cursor: next } = advanceCursor(cursor, history, now, watch.firstRead, { display: watch.display });
+	const { fresh, cursor: next } = advanceCursor(cursor, history, now, watch.firstRead, { display: watch.display, rule: watch.rule });
 	const items = fresh
 		.filter((index) => matchesStates(normaliseState(history[index].stateName), watch.states))
-		.map((index) => ({ date: history[index].date, value: entryItem(client, id, history, index) }));
+		.map((index) => ({ date: history[index].date, value: entryItem(client, id, history, index, watch.rule) }));
 	const refusals = items.filter(({ value }) => REFUSAL_STATES.has(value.state as NormalisedState));
 	if (watch.includeRefusalMessage && refusals.length > 0) {
 		const message = await fetchRefusalMessage(client, id);
@@ -244,7 +247,7 @@ export async function pollDocumentStates(
  * "Fetch test event": the current state of each watched document (up to `maxPerPoll`), read now
  * whatever the interval, with no cursor moved and no filter applied.
  */
-export async function latestDocumentStates(node: INode, client: FastClient, watch: Pick<DocumentWatch, 'ids' | 'settings'>, nowMs: number): Promise<IDataObject[]> {
+export async function latestDocumentStates(node: INode, client: FastClient, watch: Pick<DocumentWatch, 'ids' | 'settings' | 'rule'>, nowMs: number): Promise<IDataObject[]> {
 	const ids = watch.ids.slice(0, watch.settings.maxPerPoll);
 	const nowIso = new Date(nowMs).toISOString();
 	const results = await settleWithConcurrency(
@@ -253,7 +256,7 @@ export async function latestDocumentStates(node: INode, client: FastClient, watc
 			const history = await fetchHistoryIfExists(client, id);
 			if (history === null) return deletedItem(client, id, nowIso);
 			const last = lastMeaningfulEntry(history);
-			return last ? entryItem(client, id, history, history.lastIndexOf(last)) : undefined;
+			return last ? entryItem(client, id, history, history.lastIndexOf(last), watch.rule) : undefined;
 		},
 		{ concurrency: HISTORY_READ_CONCURRENCY, keepGoing },
 	);

@@ -5,6 +5,7 @@ import { toNodeError } from '../../../shared/execute';
 import { redactDeep } from '../../../shared/redaction';
 import { InputError } from '../../../shared/validation';
 import { resolveSiren } from '../actions/common';
+import { finalRuleOf } from '../../helpers/states';
 import type { FastClient } from '../../transport';
 import { fastClient } from '../../transport';
 import { latestDocumentStates, pollDocumentStates, readDeadline, readDocumentWatch } from './documents';
@@ -41,7 +42,7 @@ export async function pollTrigger(this: IPollFunctions, nowMs: number): Promise<
 				documentIds: this.getNodeParameter('documentIds', ''),
 				states: this.getNodeParameter('states', []),
 				options: this.getNodeParameter('options', {}) as IDataObject,
-			});
+			}, finalRuleOf(node.typeVersion));
 			client = await fastClient(this);
 			const items = manual
 				? await latestDocumentStates(node, client, watch, nowMs)

@@ -52,6 +52,8 @@ export function readRegisterWatch(parameters: { name: unknown; siren: string; st
 		firstRead: 'all',
 		includeRefusalMessage: options.includeRefusalMessage !== false,
 		display: true,
+		// The register comes with version 2 of the trigger, and its rule (helpers/states.ts).
+		rule: 'classified',
 		settings: {
 			intervalSeconds: Math.round(numberOption(options.minIntervalMinutes, DEFAULT_INTERVAL_MINUTES, 'Minimum Interval per Document (Minutes)', 0) * 60),
 			stopWhenFinal: true,
@@ -194,7 +196,7 @@ export async function latestRegisterStates(ctx: IPollFunctions, node: INode, cli
 			"Upload a document with the FAST Parapheur node's 'Add to Register' on (same register name and SIREN), then fetch again.",
 		);
 	}
-	const items = await latestDocumentStates(node, client, { ids: [...byId.keys()], settings: watch.settings }, nowMs);
+	const items = await latestDocumentStates(node, client, { ids: [...byId.keys()], settings: watch.settings, rule: watch.rule }, nowMs);
 	for (const item of items) item.register = registerDetails(watch.name, byId.get(String(item.documentId))!);
 	return items;
 }

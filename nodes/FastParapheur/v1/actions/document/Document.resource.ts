@@ -11,7 +11,7 @@ import * as getResult from './getResult.operation';
 import * as getStatus from './getStatus.operation';
 import * as setMetadata from './setMetadata.operation';
 import * as setOtpInformation from './setOtpInformation.operation';
-import { registerProperties, withRegister } from './register';
+import { withRegister } from './register';
 import * as upload from './upload.operation';
 import * as uploadOnDemand from './uploadOnDemand.operation';
 import * as uploadOtp from './uploadOtp.operation';
@@ -57,5 +57,4 @@ export const description: INodeProperties[] = [
 		default: 'upload',
 	} satisfies OperationProperty<'document', keyof typeof operations>,
 	...Object.values(operations).flatMap((operation) => operation.description),
-	...registerProperties,
 ];

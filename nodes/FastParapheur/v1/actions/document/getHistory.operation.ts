@@ -3,6 +3,7 @@ import { updateDisplayOptions } from 'n8n-workflow';
 
 import type { FastClient } from '../../../transport';
 import { describeEntry } from '../../../helpers/history';
+import { finalRuleOf } from '../../../helpers/states';
 import { documentIdProperty, getDocumentId } from '../common';
 import { fetchHistory } from './history';
 
@@ -21,7 +22,7 @@ export const description = updateDisplayOptions({ show: { resource: ['document']
 
 export async function execute(this: IExecuteFunctions, itemIndex: number, client: FastClient): Promise<IDataObject | IDataObject[]> {
 	const documentId = getDocumentId(this, itemIndex);
-	const entries = (await fetchHistory(client, documentId, itemIndex)).map(describeEntry);
+	const entries = (await fetchHistory(client, documentId, itemIndex)).map((entry, index) => describeEntry(entry, index, finalRuleOf(this.getNode().typeVersion)));
 	if (this.getNodeParameter('splitIntoItems', itemIndex, false) as boolean) {
 		return entries.map((entry) => ({ documentId, ...entry }));
 	}

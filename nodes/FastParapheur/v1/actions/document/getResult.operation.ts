@@ -4,7 +4,7 @@ import { updateDisplayOptions } from 'n8n-workflow';
 import { InputError } from '../../../../shared/validation';
 import { currentState, describeEntry } from '../../../helpers/history';
 import type { NormalisedState } from '../../../helpers/states';
-import { isSettlingState } from '../../../helpers/states';
+import { finalRuleOf, isSettlingState } from '../../../helpers/states';
 import type { FastClient } from '../../../transport';
 import { documentIdProperty, getDocumentId, outputBinaryProperty } from '../common';
 import { downloadCirculationSheet, downloadDocument, fetchRefusalMessage } from './files';
@@ -29,9 +29,10 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, client
 	const documentId = getDocumentId(this, itemIndex);
 	const field = String(this.getNodeParameter('binaryPropertyName', itemIndex, 'data')).trim() || 'data';
 	const history = await fetchHistory(client, documentId, itemIndex);
-	const state = currentState(history);
+	const rule = finalRuleOf(this.getNode().typeVersion);
+	const state = currentState(history, rule);
 	// Signé (or Signature validée) has a result to collect, although FAST's checker or Classé may still follow.
-	const finished = state.isFinal === true || isSettlingState(state.state as NormalisedState);
+	const finished = state.isFinal === true || isSettlingState(state.state as NormalisedState, rule);
 	if (!finished && (this.getNodeParameter('onlyWhenFinished', itemIndex, true) as boolean)) {
 		throw new InputError(
 			`FAST Parapheur document ${documentId} is not finished yet: its state is ${JSON.stringify(state.stateName ?? 'unknown')}`,
@@ -50,7 +51,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, client
 			...state,
 			signed: state.outcome === 'success',
 			refusalMessage,
-			history: history.map(describeEntry),
+			history: history.map((entry, index) => describeEntry(entry, index, rule)),
 			files,
 			link: client.documentLink(documentId),
 		} as IDataObject,

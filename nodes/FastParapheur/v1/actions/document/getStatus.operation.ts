@@ -3,6 +3,7 @@ import { updateDisplayOptions } from 'n8n-workflow';
 
 import type { FastClient } from '../../../transport';
 import { currentState } from '../../../helpers/history';
+import { finalRuleOf } from '../../../helpers/states';
 import { documentIdProperty, getDocumentId } from '../common';
 import { fetchHistory } from './history';
 
@@ -14,5 +15,5 @@ export const description = updateDisplayOptions(
 export async function execute(this: IExecuteFunctions, itemIndex: number, client: FastClient): Promise<IDataObject> {
 	const documentId = getDocumentId(this, itemIndex);
 	const history = await fetchHistory(client, documentId, itemIndex);
-	return { documentId, ...currentState(history), historyLength: history.length, link: client.documentLink(documentId) };
+	return { documentId, ...currentState(history, finalRuleOf(this.getNode().typeVersion)), historyLength: history.length, link: client.documentLink(documentId) };
 }
