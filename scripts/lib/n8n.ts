@@ -192,9 +192,9 @@ export async function n8nCommand(
 	});
 }
 
-/** Starts `n8n start` in the background; the caller stops it. */
-export function startN8n(install: N8nInstall, env: NodeJS.ProcessEnv) {
-	const [command, fullArgs] = n8nArgs(install, ['start']);
+/** Starts `n8n start` (or another long-running command, e.g. `['worker']`) in the background; the caller stops it. */
+export function startN8n(install: N8nInstall, env: NodeJS.ProcessEnv, args: string[] = ['start']) {
+	const [command, fullArgs] = n8nArgs(install, args);
 	return spawn(command, fullArgs, { env, cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
 }
 
