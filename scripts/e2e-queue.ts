@@ -13,23 +13,45 @@
  */
 import type { N8nInstall } from './lib/n8n';
 import { getN8n, packPackage } from './lib/n8n';
+import type { QueueCheckResult } from '../test/e2e/queue';
 import { checkQueueSmoke } from '../test/e2e/queue';
+import { checkRegisterInQueueMode } from '../test/e2e/register';
 
-async function main() {
+/**
+ * The queue chapter on one n8n 2.x: the smoke check, then the register templates
+ * (test/e2e/register.ts, on ports E2E_REGISTER_* 5781-5784, 6381, 5431, 8715).
+ * E2E_QUEUE_CHECKS=smoke or =register runs only one of them. Returns the failures.
+ */
+export async function runQueueChapter(install: N8nInstall, tarball: string): Promise<number> {
 	const started = Date.now();
-	const tarball = packPackage();
-	const install: N8nInstall = getN8n(2);
-	const mainPort = Number(process.env.E2E_QUEUE_MAIN_PORT ?? 5881);
-	const workerPort = Number(process.env.E2E_QUEUE_WORKER_PORT ?? 5882);
-	const results = await checkQueueSmoke(install, tarball, {
-		mainPort,
-		workerPort,
-		mainBrokerPort: workerPort + 1,
-		workerBrokerPort: workerPort + 2,
-		redisPort: Number(process.env.E2E_QUEUE_REDIS_PORT ?? 6391),
-		postgresPort: Number(process.env.E2E_QUEUE_POSTGRES_PORT ?? 5441),
-		fastPort: Number(process.env.E2E_QUEUE_FAST_PORT ?? 8812),
-	});
+	const wanted = (process.env.E2E_QUEUE_CHECKS ?? 'smoke,register').split(',').map((part) => part.trim());
+	const results: QueueCheckResult[] = [];
+	if (wanted.includes('smoke')) {
+		const mainPort = Number(process.env.E2E_QUEUE_MAIN_PORT ?? 5881);
+		const workerPort = Number(process.env.E2E_QUEUE_WORKER_PORT ?? 5882);
+		results.push(
+			...(await checkQueueSmoke(install, tarball, {
+				mainPort,
+				workerPort,
+				mainBrokerPort: workerPort + 1,
+				workerBrokerPort: workerPort + 2,
+				redisPort: Number(process.env.E2E_QUEUE_REDIS_PORT ?? 6391),
+				postgresPort: Number(process.env.E2E_QUEUE_POSTGRES_PORT ?? 5441),
+				fastPort: Number(process.env.E2E_QUEUE_FAST_PORT ?? 8812),
+			})),
+		);
+	}
+	if (wanted.includes('register')) {
+		results.push(
+			...(await checkRegisterInQueueMode(install, tarball, {
+				mainPort: Number(process.env.E2E_REGISTER_MAIN_PORT ?? 5781),
+				workerPort: Number(process.env.E2E_REGISTER_WORKER_PORT ?? 5782),
+				redisPort: Number(process.env.E2E_REGISTER_REDIS_PORT ?? 6381),
+				postgresPort: Number(process.env.E2E_REGISTER_POSTGRES_PORT ?? 5431),
+				fastPort: Number(process.env.E2E_REGISTER_FAST_PORT ?? 8715),
+			})),
+		);
+	}
 	let failures = 0;
 	const verbose = process.env.E2E_QUEUE_VERBOSE === '1';
 	for (const { name, ok, seconds, problems, notes } of results) {
@@ -38,11 +60,18 @@ async function main() {
 		if (verbose || !ok) for (const note of notes ?? []) console.log(`      - ${note}`);
 		if (!ok) failures++;
 	}
-	console.log(`      queue chapter: ${results.length} checks, ${failures} failed, ${((Date.now() - started) / 1000).toFixed(1)} s in all`);
+	console.log(`      queue chapter on n8n ${install.version}: ${results.length} checks, ${failures} failed, ${((Date.now() - started) / 1000).toFixed(1)} s in all`);
+	return failures;
+}
+
+async function main() {
+	const failures = await runQueueChapter(getN8n(2), packPackage());
 	if (failures) process.exit(1);
 }
 
-main().catch((error: Error) => {
-	console.error(error.message);
-	process.exit(1);
-});
+if (require.main === module) {
+	main().catch((error: Error) => {
+		console.error(error.message);
+		process.exit(1);
+	});
+}

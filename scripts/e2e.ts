@@ -30,7 +30,11 @@
  *                               nothing received; accented values reach exactly their route; an
  *                               HTML page answered 200 and the base64 text `see attached file`
  *                               are errors; one workflow, about 10 s per line)
- *   E2E_ONLY=faults,credentials runs only these chapters (examples, faults, credentials, proxy, hostile, polling)
+ *   E2E_QUEUE=0                 skips the queue chapter (n8n 2.x only; scripts/e2e-queue.ts: a main and
+ *                               a worker with Debian's Redis and PostgreSQL, installed with apt-get
+ *                               when missing; the queue smoke check, then the register templates of
+ *                               examples/ (test/e2e/register.ts); about 3 minutes)
+ *   E2E_ONLY=faults,credentials runs only these chapters (examples, faults, credentials, proxy, hostile, polling, queue)
  *
  * The emulators listen on fixed ports (E2E_MAARCH_PORT 8711, E2E_FAST_PORT 8712, E2E_NAMIRIAL_PORT 8713, E2E_FLOWERDOCS_PORT 8714), because the
  * credentials imported into n8n name them; they are started afresh, in this process, for every
@@ -56,6 +60,8 @@ import type { Emulators, NodeExpectation } from '../test/e2e/expectations';
 import { EXPECTATIONS, contains, describeExpected } from '../test/e2e/expectations';
 import type { FaultSuite } from '../test/e2e/faults';
 import { FAST_CONCURRENCY, MAARCH_CONCURRENCY } from '../test/e2e/concurrency';
+import { REGISTER_TEMPLATE_IDS } from '../test/e2e/templates';
+import { runQueueChapter } from './e2e-queue';
 import { FAULT_SUITES, armFaults, checkFaultRun, faultWorkflow } from '../test/e2e/faults';
 import { checkCredentialTests } from '../test/e2e/credential-tests';
 import { checkProxy } from '../test/e2e/proxy';
@@ -170,7 +176,10 @@ function selectedExamples(): string[] {
 		.split(',')
 		.map((part) => part.trim())
 		.filter(Boolean);
-	return exampleFiles().filter((file) => wanted.length === 0 || wanted.some((part) => file.split('/').pop()!.includes(part)));
+	return exampleFiles()
+		.filter((file) => wanted.length === 0 || wanted.some((part) => file.split('/').pop()!.includes(part)))
+		// The register templates need a running n8n and its API: the queue chapter runs them.
+		.filter((file) => !REGISTER_TEMPLATE_IDS.includes((JSON.parse(readFileSync(file, 'utf8')) as { id: string }).id));
 }
 
 async function runLine(install: N8nInstall, tarball: string): Promise<number> {
@@ -223,7 +232,7 @@ async function runLine(install: N8nInstall, tarball: string): Promise<number> {
 }
 
 /** Whether a chapter runs: every one, or those named in E2E_ONLY. */
-function chapter(name: 'examples' | 'faults' | 'credentials' | 'proxy' | 'hostile' | 'polling'): boolean {
+function chapter(name: 'examples' | 'faults' | 'credentials' | 'proxy' | 'hostile' | 'polling' | 'queue'): boolean {
 	const only = (process.env.E2E_ONLY ?? '').split(',').map((part) => part.trim()).filter(Boolean);
 	return only.length === 0 || only.includes(name);
 }
@@ -334,6 +343,7 @@ async function main() {
 	for (const line of lines) {
 		failures += await runLine(getN8n(line), tarball);
 	}
+	if (lines.includes(2) && chapter('queue') && process.env.E2E_QUEUE !== '0') failures += await runQueueChapter(getN8n(2), tarball);
 	if (failures) {
 		console.log(`${failures} check(s) failed`);
 		process.exit(1);

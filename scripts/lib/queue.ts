@@ -47,8 +47,8 @@ export interface QueueMode {
 	postgres: PostgresService;
 	/** Main + worker output so far, each line prefixed `[main] ` or `[worker] `. */
 	logs(): string;
-	/** Stops main (SIGTERM) and starts it again; waits for its readiness. */
-	restartMain(): Promise<void>;
+	/** Stops main (SIGTERM) and starts it again; waits for its readiness. `whileStopped` runs in between. */
+	restartMain(whileStopped?: () => void | Promise<void>): Promise<void>;
 	/** Stops main, worker, Redis and PostgreSQL; idempotent; leaves no process behind. */
 	stop(): Promise<void>;
 }
@@ -291,9 +291,10 @@ export async function startQueueMode(install: N8nInstall, tarball: string, optio
 			workerEnv,
 			postgres,
 			logs: () => log,
-			restartMain: async () => {
+			restartMain: async (whileStopped) => {
 				if (stopping) throw new Error('queue mode is stopped');
 				await main?.stop();
+				await whileStopped?.();
 				await startMain();
 			},
 			stop,

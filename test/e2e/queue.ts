@@ -139,7 +139,7 @@ function smokeWorkflow(sinkUrl: string) {
 	};
 }
 
-async function until<T>(what: string, timeoutMs: number, probe: () => Promise<T | undefined> | T | undefined): Promise<T> {
+export async function until<T>(what: string, timeoutMs: number, probe: () => Promise<T | undefined> | T | undefined): Promise<T> {
 	const deadline = Date.now() + timeoutMs;
 	while (Date.now() < deadline) {
 		const value = await probe();
@@ -171,7 +171,7 @@ async function callWebhook(baseUrl: string): Promise<void> {
 	});
 }
 
-interface ExecutionRecord {
+export interface ExecutionRecord {
 	id: string | number;
 	status?: string;
 	finished?: boolean;
@@ -201,7 +201,7 @@ function sha256(buffer: Buffer): string {
  * Problems with where an execution ran: main enqueued it (n8n/dist/scaling/scaling.service.js) and the
  * worker started and finished it (n8n/dist/scaling/job-processor.js), as their info lines say.
  */
-function workerProblems(queue: QueueMode, executionId: string): string[] {
+export function workerProblems(queue: QueueMode, executionId: string): string[] {
 	const lines = queue.logs().split('\n');
 	const problems: string[] = [];
 	for (const [prefix, text] of [
@@ -223,7 +223,7 @@ function workerLines(queue: QueueMode, executionId: string): string[] {
 		.map((line) => line.slice(0, 160));
 }
 
-function executionProblems(execution: ExecutionRecord): string[] {
+export function executionProblems(execution: ExecutionRecord): string[] {
 	const problems: string[] = [];
 	if (execution.status !== 'success') problems.push(`execution ${execution.id} ended ${execution.status}`);
 	const error = execution.data?.resultData?.error?.message;

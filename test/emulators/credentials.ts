@@ -11,6 +11,8 @@ export const EMULATOR_CREDENTIALS = {
 	fastParapheurApi: { id: 'FastEmulator0001', name: 'FAST Parapheur (emulator)' },
 	namirialTrustAndSignApi: { id: 'NamirialEmulat01', name: 'Namirial Trust and Sign (emulator)' },
 	flowerDocsApi: { id: 'FlowerDocsEmul01', name: 'FlowerDocs (emulator)' },
+	/** The register templates' (examples/fast-register-*.json): an API key of the n8n that runs them. */
+	parapheurRegisterApi: { id: 'ParapheurRegist1', name: 'Parapheur Register (this n8n)' },
 } as const;
 
 export interface EmulatorEndpoints {
