@@ -18,6 +18,7 @@ import { describeLoginFailure } from '../../credentials/FlowerDocsApi.credential
 import { FLOWERDOCS_TEST_MESSAGES } from '../../nodes/FlowerDocs/methods/credentialTest';
 import { MAARCH_TEST_MESSAGES } from '../../nodes/MaarchCourrier/methods/credentialTest';
 import { NAMIRIAL_TEST_MESSAGES } from '../../nodes/NamirialTrustAndSign/methods/credentialTest';
+import { REGISTER_TEST_MESSAGES } from '../../nodes/FastParapheur/methods/registerTest';
 import type { N8nInstall } from '../../scripts/lib/n8n';
 import { startN8n, stopN8n } from '../../scripts/lib/n8n';
 import { emulatorCredentials } from '../emulators/credentials';
@@ -64,7 +65,7 @@ interface Emulators {
 }
 
 interface CredentialCase {
-	credential: 'maarchCourrierApi' | 'namirialTrustAndSignApi' | 'flowerDocsApi' | 'fastParapheurApi';
+	credential: 'maarchCourrierApi' | 'namirialTrustAndSignApi' | 'flowerDocsApi' | 'fastParapheurApi' | 'parapheurRegisterApi';
 	name: string;
 	/** Changes to the saved (good) data for this Test. */
 	data?: Record<string, unknown>;
@@ -72,8 +73,8 @@ interface CredentialCase {
 	arrange?: () => () => void;
 	status: 'OK' | 'Error';
 	message: string | RegExp;
-	/** Requests the emulator must have received during the Test. */
-	requests: number;
+	/** Requests the emulator must have received during the Test (the register's server is n8n itself: not counted). */
+	requests?: number;
 }
 
 function emulatorOf(emulators: Emulators, credential: CredentialCase['credential']) {
@@ -82,7 +83,24 @@ function emulatorOf(emulators: Emulators, credential: CredentialCase['credential
 		namirialTrustAndSignApi: emulators.namirial,
 		flowerDocsApi: emulators.flowerdocs,
 		fastParapheurApi: emulators.fast,
+		parapheurRegisterApi: undefined,
 	}[credential];
+}
+
+/**
+ * The register credential's Test against the n8n that runs it: on 2.x a key made for the chapter
+ * (OK) and a wrong one (401); on 1.x, whose public API has no Data Tables, the message that says
+ * the register needs n8n 2.x.
+ */
+function registerCases(line: 1 | 2, apiUrl: string): CredentialCase[] {
+	if (line === 1) {
+		return [{ credential: 'parapheurRegisterApi', name: 'n8n 1.x: no Data Table API', status: 'Error', message: REGISTER_TEST_MESSAGES[404](`${apiUrl}/data-tables`) }];
+	}
+	return [
+		{ credential: 'parapheurRegisterApi', name: 'good key', status: 'OK', message: REGISTER_TEST_MESSAGES.ok },
+		{ credential: 'parapheurRegisterApi', name: 'wrong key', data: { apiKey: 'n8n-api-key-that-does-not-exist' }, status: 'Error', message: REGISTER_TEST_MESSAGES[401] },
+		{ credential: 'parapheurRegisterApi', name: 'wrong URL (404)', data: { url: `${apiUrl.replace(/\/api\/v1$/, '')}/elsewhere/api/v1` }, status: 'Error', message: /^No Data Table API at / },
+	];
 }
 
 function cases(emulators: Emulators): CredentialCase[] {
@@ -260,6 +278,16 @@ class N8nRest {
 		throw new Error(`n8n's REST API did not answer within ${timeoutMs / 1000} s`);
 	}
 
+	/** A public-API key of the logged-in owner with every scope n8n offers it (n8n 2.x). */
+	async apiKey(): Promise<string> {
+		const offered = await this.call('GET', '/rest/api-keys/scopes');
+		if (offered.status !== 200) throw new Error(`GET /rest/api-keys/scopes: HTTP ${offered.status} ${offered.text.slice(0, 300)}`);
+		const created = await this.call('POST', '/rest/api-keys', { label: 'credential tests', scopes: unwrap<string[]>(offered.json), expiresAt: null });
+		const key = unwrap<{ rawApiKey?: string }>(created.json)?.rawApiKey;
+		if (created.status !== 200 || !key) throw new Error(`POST /rest/api-keys: HTTP ${created.status} ${created.text.slice(0, 300)}`);
+		return key;
+	}
+
 	/** Owner setup on a new instance (400 once it exists), then a login. */
 	async logIn(): Promise<void> {
 		const setup = await this.call('POST', '/rest/owner/setup', OWNER);
@@ -286,17 +314,21 @@ function redactor(values: unknown[]): (text: string) => string {
  */
 export async function checkCredentialTests(install: N8nInstall, env: NodeJS.ProcessEnv, port: number): Promise<number> {
 	const emulators = await startEmulators();
-	const all = cases(emulators);
-	const saved = emulatorCredentials({
-		maarchUrl: emulators.maarch.url,
-		fast: { url: emulators.fast.url, pki: getTestPki() },
-		namirialUrl: emulators.namirial.url,
-		flowerdocsUrl: emulators.flowerdocs.url,
-	});
-	const redact = redactor([
-		...saved.flatMap((credential) => Object.values(credential.data)),
-		...all.flatMap((entry) => Object.values(entry.data ?? {})),
-	]);
+	const apiUrl = `http://127.0.0.1:${port}/api/v1`;
+	const all = [...cases(emulators), ...registerCases(install.line, apiUrl)];
+	const register = { type: 'parapheurRegisterApi', name: 'Parapheur Register', data: { apiKey: 'set-once-n8n-runs', url: apiUrl } };
+	const saved = [
+		...emulatorCredentials({
+			maarchUrl: emulators.maarch.url,
+			fast: { url: emulators.fast.url, pki: getTestPki() },
+			namirialUrl: emulators.namirial.url,
+			flowerdocsUrl: emulators.flowerdocs.url,
+		}),
+		register,
+	];
+	// Built at each use: the register's API key exists only once n8n runs.
+	const redact = (text: string) =>
+		redactor([...saved.flatMap((credential) => Object.values(credential.data)), ...all.flatMap((entry) => Object.values(entry.data ?? {}))])(text);
 	// The emulators are on 127.0.0.1: a proxy of the host must not carry the Tests' requests there.
 	const noProxy = [env.NO_PROXY ?? env.no_proxy, '127.0.0.1', 'localhost'].filter(Boolean).join(',');
 	const n8n = startN8n(install, {
@@ -319,6 +351,7 @@ export async function checkCredentialTests(install: N8nInstall, env: NodeJS.Proc
 		try {
 			await rest.waitUntilReady(N8N_START_TIMEOUT_MS, () => exited);
 			await rest.logIn();
+			if (install.line === 2) register.data.apiKey = await rest.apiKey();
 		} catch (error) {
 			console.log(`FAIL  n8n ${install.version.padEnd(9)} credential tests: n8n did not start: ${(error as Error).message}`);
 			console.log(output.split('\n').slice(-30).map((line) => `      | ${redact(line)}`).join('\n'));
@@ -341,7 +374,7 @@ export async function checkCredentialTests(install: N8nInstall, env: NodeJS.Proc
 			const credential = saved.find((candidate) => candidate.type === entry.credential)!;
 			const emulator = emulatorOf(emulators, entry.credential);
 			const restore = entry.arrange?.();
-			const before = emulator.log.length;
+			const before = emulator?.log.length ?? 0;
 			const problems: string[] = [];
 			try {
 				const answer = await rest.call('POST', '/rest/credentials/test', {
@@ -354,7 +387,7 @@ export async function checkCredentialTests(install: N8nInstall, env: NodeJS.Proc
 				const expected = typeof entry.message === 'string' ? message === entry.message : entry.message.test(message);
 				if (!expected) problems.push(`message ${JSON.stringify(redact(message))}, expected ${typeof entry.message === 'string' ? JSON.stringify(entry.message) : String(entry.message)}`);
 				if (N8N_GENERIC_TEXTS.some((pattern) => pattern.test(message))) problems.push("n8n's generic text instead of the package's message");
-				const requests = emulator.log.length - before;
+				const requests = emulator ? emulator.log.length - before : undefined;
 				if (requests !== entry.requests) problems.push(`${requests} request(s) reached the emulator, expected ${entry.requests}`);
 			} catch (error) {
 				problems.push(`the Test call failed: ${redact((error as Error).message)}`);
