@@ -13,7 +13,8 @@ import { mkdirSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 
-import { emulatorCredentials } from '../test/emulators/credentials';
+import { EMULATOR_CREDENTIALS, emulatorCredentials, registerCredential } from '../test/emulators/credentials';
+import { apiRequest, setUpOwnerAndApiKey } from './lib/n8n-api';
 import { startFastEmulator } from '../test/emulators/fast';
 import type { FastEmulator } from '../test/emulators/fast';
 import { SAMPLE_SIREN } from '../test/emulators/fast/sample';
@@ -127,9 +128,12 @@ async function main() {
 	step('importing the emulator credentials and the example workflows (n8n import:credentials, import:workflow)');
 	// The FAST credential carries this process's test PKI (client certificate, CA): the same one
 	// the emulator serves with. A new PKI is made at each start and the credential re-imported.
-	await importCredentialsAndExamples(install, env, emulatorCredentials({ maarchUrl: maarch.url, fast: { url: fast.url, pki: fast.pki }, namirialUrl: namirial.url, flowerdocsUrl: flowerdocs.url }));
-
 	const baseUrl = `http://${localHost(LISTEN)}:${N8N_PORT}`;
+	await importCredentialsAndExamples(install, env, [
+		...emulatorCredentials({ maarchUrl: maarch.url, fast: { url: fast.url, pki: fast.pki }, namirialUrl: namirial.url, flowerdocsUrl: flowerdocs.url }),
+		registerCredential(`${baseUrl}/api/v1`),
+	]);
+
 	const loopback = LISTEN === 'localhost' || LISTEN === '::1' || LISTEN.startsWith('127.');
 	step(
 		`starting n8n ${install.version} on ${LISTEN}, port ${N8N_PORT}` +
@@ -167,6 +171,12 @@ async function main() {
 		// /healthz answers before the REST routes are registered; /rest/settings answers once they are.
 		await waitForUrl(`${baseUrl}/rest/settings`, 180_000, () => stopped);
 		await setUpOwner(baseUrl);
+		// The register templates' credential gets an API key of this n8n (made for the owner).
+		const api = await setUpOwnerAndApiKey(baseUrl, OWNER);
+		const patched = await apiRequest(api.apiBaseUrl, api.apiKey, 'PATCH', `/credentials/${EMULATOR_CREDENTIALS.parapheurRegisterApi.id}`, {
+			data: { apiKey: api.apiKey, url: api.apiBaseUrl },
+		});
+		if (patched.status !== 200) throw new Error(`setting the register credential's API key failed: HTTP ${patched.status}`);
 	} catch (error) {
 		console.error((error as Error).message);
 		await stop(1);
@@ -177,7 +187,8 @@ async function main() {
 n8n ${install.version} is running with n8n-nodes-parapheur: ${baseUrl}
   Sign in:  ${OWNER.email} / ${OWNER.password}
   Examples: Workflows > "Maarch Courrier: ..." (credential "Maarch Courrier (emulator)")
-            Workflows > "FAST Parapheur: ..." (credential "FAST Parapheur (emulator)")
+            Workflows > "FAST Parapheur: ..." (credential "FAST Parapheur (emulator)"; the register
+            templates also use "Parapheur Register (this n8n)", an API key of this n8n)
             Workflows > "Trust and Sign: ..." (credential "Namirial Trust and Sign (emulator)")
             Workflows > "FlowerDocs: ..." (credential "FlowerDocs (emulator)")
   Maarch Courrier emulator: ${maarch.url} (login ws_n8n)

@@ -15,11 +15,13 @@ import type { N8nInstall } from './lib/n8n';
 import { getN8n, packPackage } from './lib/n8n';
 import type { QueueCheckResult } from '../test/e2e/queue';
 import { checkQueueSmoke } from '../test/e2e/queue';
-import { checkRegisterInQueueMode } from '../test/e2e/register';
+import type { SchedulerMode } from '../test/e2e/register';
+import { checkRegisterInQueueMode, SCHEDULER_ENV } from '../test/e2e/register';
 
 /**
  * The queue chapter on one n8n 2.x: the smoke check, then the register templates
- * (test/e2e/register.ts, on ports E2E_REGISTER_* 5781-5784, 6381, 5431, 8715).
+ * (test/e2e/register.ts, on ports E2E_REGISTER_* 5781-5784, 6381, 5431, 8715), once per poll
+ * scheduler of E2E_REGISTER_MODES (default classic,scheduler,cursors).
  * E2E_QUEUE_CHECKS=smoke or =register runs only one of them. Returns the failures.
  */
 export async function runQueueChapter(install: N8nInstall, tarball: string): Promise<number> {
@@ -41,15 +43,22 @@ export async function runQueueChapter(install: N8nInstall, tarball: string): Pro
 			})),
 		);
 	}
-	if (wanted.includes('register')) {
+	const modes = (process.env.E2E_REGISTER_MODES ?? 'classic,scheduler,cursors').split(',').map((part) => part.trim()) as SchedulerMode[];
+	for (const mode of wanted.includes('register') ? modes : []) {
+		if (!(mode in SCHEDULER_ENV)) throw new Error(`E2E_REGISTER_MODES: unknown mode ${JSON.stringify(mode)} (classic, scheduler, cursors)`);
 		results.push(
-			...(await checkRegisterInQueueMode(install, tarball, {
-				mainPort: Number(process.env.E2E_REGISTER_MAIN_PORT ?? 5781),
-				workerPort: Number(process.env.E2E_REGISTER_WORKER_PORT ?? 5782),
-				redisPort: Number(process.env.E2E_REGISTER_REDIS_PORT ?? 6381),
-				postgresPort: Number(process.env.E2E_REGISTER_POSTGRES_PORT ?? 5431),
-				fastPort: Number(process.env.E2E_REGISTER_FAST_PORT ?? 8715),
-			})),
+			...(await checkRegisterInQueueMode(
+				install,
+				tarball,
+				{
+					mainPort: Number(process.env.E2E_REGISTER_MAIN_PORT ?? 5781),
+					workerPort: Number(process.env.E2E_REGISTER_WORKER_PORT ?? 5782),
+					redisPort: Number(process.env.E2E_REGISTER_REDIS_PORT ?? 6381),
+					postgresPort: Number(process.env.E2E_REGISTER_POSTGRES_PORT ?? 5431),
+					fastPort: Number(process.env.E2E_REGISTER_FAST_PORT ?? 8715),
+				},
+				mode,
+			)),
 		);
 	}
 	let failures = 0;

@@ -88,11 +88,14 @@ async function waitForRest(baseUrl: string): Promise<void> {
  * Sets up the owner of a fresh n8n (or logs in if it has one with TEST_OWNER's password), and
  * creates a public-API key with every scope n8n offers the owner. Returns the raw key.
  */
-export async function setUpOwnerAndApiKey(baseUrl: string): Promise<{ apiKey: string; apiBaseUrl: string; cookie: string }> {
+export async function setUpOwnerAndApiKey(
+	baseUrl: string,
+	owner: { email: string; password: string; firstName: string; lastName: string } = TEST_OWNER,
+): Promise<{ apiKey: string; apiBaseUrl: string; cookie: string }> {
 	await waitForRest(baseUrl);
-	const setup = await rest(baseUrl, 'POST', '/rest/owner/setup', TEST_OWNER);
+	const setup = await rest(baseUrl, 'POST', '/rest/owner/setup', owner);
 	if (setup.status !== 200 && setup.status !== 400) throw new Error(`owner setup failed: HTTP ${setup.status} ${setup.text.slice(0, 300)}`);
-	const login = await rest(baseUrl, 'POST', '/rest/login', { emailOrLdapLoginId: TEST_OWNER.email, password: TEST_OWNER.password });
+	const login = await rest(baseUrl, 'POST', '/rest/login', { emailOrLdapLoginId: owner.email, password: owner.password });
 	if (login.status !== 200 || !login.cookie) throw new Error(`login failed: HTTP ${login.status} ${login.text.slice(0, 300)}`);
 	const cookie = login.cookie;
 	const offered = await rest(baseUrl, 'GET', '/rest/api-keys/scopes', undefined, cookie);

@@ -12,6 +12,15 @@
  *               mails the service; mails the refusal comment otherwise. The runner adds one node that
  *               calls back every item of each poll, to compare with what the emulator made.
  *
+ * A second register ("etiquette"), filled by a third upload workflow, is watched by a trigger
+ * with the template's default options (30 minutes between two reads of a document): its document
+ * changes during the run, and must be read once only, whatever n8n keeps of each poll.
+ *
+ * The chapter runs in each of n8n's poll schedulers (E2E_REGISTER_MODES, default all three):
+ * `classic`, `scheduler` (N8N_SCHEDULER_ENABLED + N8N_SCHEDULER_POLL_TRIGGERS_ENABLED: the durable
+ * scheduler, which keeps nothing of a poll that emits nothing) and `cursors` (the same with
+ * N8N_POLLER_DURABLE_CURSORS_ENABLED).
+ *
  * The runner moves the documents between polls, as FAST would (one signed and classified, one
  * refused with a comment, one signed then rejected by the signature checker while n8n's main is
  * stopped), and checks: no document ID typed anywhere; every history entry delivered exactly once,
@@ -32,7 +41,7 @@ import { activateWorkflow, n8nCommand, ROOT } from '../../scripts/lib/n8n';
 import { apiRequest, setUpOwnerAndApiKey } from '../../scripts/lib/n8n-api';
 import type { QueueMode } from '../../scripts/lib/queue';
 import { startQueueMode } from '../../scripts/lib/queue';
-import { EMULATOR_CREDENTIALS, emulatorCredentials } from '../emulators/credentials';
+import { EMULATOR_CREDENTIALS, emulatorCredentials, registerCredential } from '../emulators/credentials';
 import type { FastEmulator } from '../emulators/fast';
 import { getTestPki, startFastEmulator } from '../emulators/fast';
 import { SAMPLE_SIREN } from '../emulators/fast/sample';
@@ -44,7 +53,19 @@ import { executionProblems, until, workerProblems } from './queue';
 import { REGISTER_REACTIONS_ID, REGISTER_UPLOAD_ID } from './templates';
 
 const SECOND_UPLOAD_ID = 'FastRegisterUpl2';
+const ETIQUETTE_UPLOAD_ID = 'FastRegisterEtq1';
+const ETIQUETTE_TRIGGER_ID = 'FastRegisterEtq2';
 const REGISTER = 'FAST Parapheur documents';
+const ETIQUETTE_REGISTER = 'FAST Parapheur etiquette';
+
+export type SchedulerMode = 'classic' | 'scheduler' | 'cursors';
+
+/** n8n's settings for each poll scheduler (N8N-NOTES: the durable scheduler is opt-in in 2.41). */
+export const SCHEDULER_ENV: Record<SchedulerMode, NodeJS.ProcessEnv> = {
+	classic: {},
+	scheduler: { N8N_SCHEDULER_ENABLED: 'true', N8N_SCHEDULER_POLL_TRIGGERS_ENABLED: 'true' },
+	cursors: { N8N_SCHEDULER_ENABLED: 'true', N8N_SCHEDULER_POLL_TRIGGERS_ENABLED: 'true', N8N_POLLER_DURABLE_CURSORS_ENABLED: 'true' },
+};
 const REGISTER_CREDENTIAL_ID = EMULATOR_CREDENTIALS.parapheurRegisterApi.id;
 const SMTP_CREDENTIAL_ID = 'SmtpServiceMail1';
 const REFUSAL = 'Montant errone: voir la deliberation 2026-041';
@@ -111,7 +132,27 @@ function workflows(sinkUrl: string): Workflow[] {
 		parameters: { method: 'POST', url: `${sinkUrl}/entries`, sendBody: true, specifyBody: 'json', jsonBody: '={{ JSON.stringify($input.all().map((item) => item.json)) }}', options: {} },
 	});
 	reactions.connections[trigger.name].main[0].push({ node: 'Call back every entry', type: 'main', index: 0 });
-	return [upload, second, reactions];
+
+	const etiquetteUpload = structuredClone(upload);
+	etiquetteUpload.id = ETIQUETTE_UPLOAD_ID;
+	etiquetteUpload.name = 'FAST Parapheur: upload into the etiquette register';
+	for (const node of etiquetteUpload.nodes) {
+		if (node.type === 'n8n-nodes-base.webhook') {
+			node.parameters.path = 'fast-register-etiquette';
+			node.webhookId = '2d9e7a41-5b3c-4f0e-8a6d-1c2b3a4d5e66';
+		} else node.parameters.registerName = ETIQUETTE_REGISTER;
+	}
+	const etiquetteTrigger = structuredClone(reactions);
+	etiquetteTrigger.id = ETIQUETTE_TRIGGER_ID;
+	etiquetteTrigger.name = 'FAST Parapheur: the etiquette register, default options';
+	const watcher = etiquetteTrigger.nodes.find((node) => node.type === 'n8n-nodes-parapheur.fastParapheurTrigger')!;
+	watcher.parameters.registerName = ETIQUETTE_REGISTER;
+	watcher.parameters.options = {};
+	const callback = etiquetteTrigger.nodes.find((node) => node.id === 'call-back-entries')!;
+	callback.parameters.url = `${sinkUrl}/etiquette`;
+	etiquetteTrigger.nodes = [watcher, callback];
+	etiquetteTrigger.connections = { [watcher.name]: { main: [[{ node: callback.name, type: 'main', index: 0 }]] } };
+	return [upload, second, reactions, etiquetteUpload, etiquetteTrigger];
 }
 
 interface Part {
@@ -167,14 +208,15 @@ async function uploadDocument(baseUrl: string, path: string, fileName: string, r
 	});
 }
 
-export async function checkRegisterInQueueMode(install: N8nInstall, tarball: string, ports: RegisterPorts): Promise<QueueCheckResult[]> {
+export async function checkRegisterInQueueMode(install: N8nInstall, tarball: string, ports: RegisterPorts, mode: SchedulerMode = 'classic'): Promise<QueueCheckResult[]> {
 	const results: QueueCheckResult[] = [];
 	const record = (name: string, started: number, problems: string[], notes: string[] = []) =>
-		results.push({ name: `register: ${name}`, ok: problems.length === 0, seconds: (Date.now() - started) / 1000, problems, notes });
+		results.push({ name: `register (${mode}): ${name}`, ok: problems.length === 0, seconds: (Date.now() - started) / 1000, problems, notes });
 	const folder = mkdtempSync(join(tmpdir(), 'n8n-parapheur-register-'));
 	const sink = new EmulatorServer();
 	sink.route('POST', '/ged', () => ({ status: 201, body: { stored: true } }));
 	sink.route('POST', '/entries', () => ({ status: 200, body: { received: true } }));
+	sink.route('POST', '/etiquette', () => ({ status: 200, body: { received: true } }));
 	const smtp = new SmtpSink();
 	let fast: FastEmulator | undefined;
 	let queue: QueueMode | undefined;
@@ -194,7 +236,7 @@ export async function checkRegisterInQueueMode(install: N8nInstall, tarball: str
 					flowerdocsUrl: 'http://127.0.0.1:9/core',
 				}).filter((credential) => credential.type === 'fastParapheurApi'),
 				// The key exists only once n8n runs: set below through n8n's API.
-				{ ...EMULATOR_CREDENTIALS.parapheurRegisterApi, type: 'parapheurRegisterApi', data: { apiKey: 'set-once-n8n-runs', url: `http://127.0.0.1:${ports.mainPort}/api/v1` } },
+				registerCredential(`http://127.0.0.1:${ports.mainPort}/api/v1`),
 				{ id: SMTP_CREDENTIAL_ID, name: 'Town hall mail server', type: 'smtp', data: { user: 'parapheur', password: 'mail-password', host: '127.0.0.1', port: smtp.port, secure: false, disableStartTls: true } },
 			];
 			const noProxy = [process.env.NO_PROXY ?? process.env.no_proxy, '127.0.0.1', 'localhost'].filter(Boolean).join(',');
@@ -203,7 +245,7 @@ export async function checkRegisterInQueueMode(install: N8nInstall, tarball: str
 				workerPort: ports.workerPort,
 				redisPort: ports.redisPort,
 				postgresPort: ports.postgresPort,
-				extraEnv: { NO_PROXY: noProxy, no_proxy: noProxy },
+				extraEnv: { NO_PROXY: noProxy, no_proxy: noProxy, ...SCHEDULER_ENV[mode] },
 				beforeStart: async (env) => {
 					const credentialsFile = join(folder, 'credentials.json');
 					writeFileSync(credentialsFile, JSON.stringify(credentials));
@@ -214,7 +256,7 @@ export async function checkRegisterInQueueMode(install: N8nInstall, tarball: str
 						const result = await n8nCommand(install, env, args, 180_000);
 						if (result.code !== 0) throw new Error(`n8n ${args[0]} failed:\n${result.stderr}\n${result.stdout}`);
 					}
-					for (const id of [REGISTER_UPLOAD_ID, SECOND_UPLOAD_ID]) await activateWorkflow(install, env, id);
+					for (const id of [REGISTER_UPLOAD_ID, SECOND_UPLOAD_ID, ETIQUETTE_UPLOAD_ID]) await activateWorkflow(install, env, id);
 				},
 			});
 			api = await setUpOwnerAndApiKey(queue.baseUrl);
@@ -231,10 +273,12 @@ export async function checkRegisterInQueueMode(install: N8nInstall, tarball: str
 		// Three documents, two workflows, no ID typed anywhere.
 		started = Date.now();
 		const ids: string[] = [];
+		let etiquetteDocument = '';
 		try {
 			ids.push(await uploadDocument(queue.baseUrl, 'fast-register-upload', 'Délibération 2026-041.pdf', 'DELIB-2026-041', 'Délibérations 2026'));
 			ids.push(await uploadDocument(queue.baseUrl, 'fast-register-upload', 'Délibération 2026-042.pdf', 'DELIB-2026-042', 'Délibérations 2026'));
 			ids.push(await uploadDocument(queue.baseUrl, 'fast-register-contracts', 'Contrat cantine.pdf', 'MARCHE-2026-007', 'Contrats 2026'));
+			etiquetteDocument = await uploadDocument(queue.baseUrl, 'fast-register-etiquette', 'Arrêté voirie.pdf', 'ARR-2026-113', 'Arrêtés 2026');
 			const rows = await registerRows(api);
 			const problems: string[] = [];
 			const workflowsSeen = new Set(rows.map((row) => String(row.workflow)));
@@ -266,9 +310,14 @@ export async function checkRegisterInQueueMode(install: N8nInstall, tarball: str
 				return expected.every((entry) => got.has(describeEntry(entry))) ? true : undefined;
 			});
 		try {
-			const activated = await apiRequest(api.apiBaseUrl, api.apiKey, 'POST', `/workflows/${REGISTER_REACTIONS_ID}/activate`);
-			if (activated.status !== 200) throw new Error(`activating the reactions workflow: HTTP ${activated.status} ${JSON.stringify(activated.body).slice(0, 300)}`);
+			for (const id of [REGISTER_REACTIONS_ID, ETIQUETTE_TRIGGER_ID]) {
+				const activated = await apiRequest(api.apiBaseUrl, api.apiKey, 'POST', `/workflows/${id}/activate`);
+				if (activated.status !== 200) throw new Error(`activating workflow ${id}: HTTP ${activated.status} ${JSON.stringify(activated.body).slice(0, 300)}`);
+			}
 			await waitForExpected('the Préparé entries were delivered');
+			await until('the etiquette register\'s document was read', WAIT_MS, () => (etiquetteEntries(sink).length > 0 ? true : undefined));
+			// From now on FAST's 30 minutes forbid reading it again during the run.
+			fast.advance(etiquetteDocument, 'Envoyé pour signature');
 			advance(signed, 'Envoyé pour signature');
 			advance(signed, 'Signé');
 			advance(signed, 'Classé');
@@ -355,6 +404,19 @@ export async function checkRegisterInQueueMode(install: N8nInstall, tarball: str
 			}
 			record('signed: filed into the GED with its fiche and mailed; refused and rejected: mailed with the reason', started, problems, notes);
 		}
+
+		// FAST's 30 minutes with the default options, across silent polls and the restart.
+		started = Date.now();
+		{
+			const problems: string[] = [];
+			const reads = fast.server.requests('GET', `/parapheur-ws/rest/v1/documents/v2/${etiquetteDocument}/history`);
+			const delivered = etiquetteEntries(sink).map(describeEntry);
+			if (reads.length !== 1) problems.push(`document ${etiquetteDocument} was read ${reads.length} times during the run, expected once (30 minutes between two reads)`);
+			if (JSON.stringify(delivered) !== JSON.stringify([`${etiquetteDocument}#1 Préparé`])) problems.push(`delivered ${JSON.stringify(delivered)}, expected its Préparé entry once`);
+			record("default options: a document read once in the run (FAST's 30 minutes), across silent polls and a restart", started, problems, [
+				`reads at ${reads.map((request) => new Date(request.time).toISOString().slice(11, 19)).join(', ')}`,
+			]);
+		}
 		return results;
 	} finally {
 		await queue?.stop();
@@ -367,9 +429,13 @@ function matches(row: Record<string, unknown> | undefined, wanted: Record<string
 	return !!row && Object.entries(wanted).every(([key, value]) => row[key] === value);
 }
 
-function entries(sink: EmulatorServer): Entry[] {
+function etiquetteEntries(sink: EmulatorServer): Entry[] {
+	return entries(sink, '/etiquette');
+}
+
+function entries(sink: EmulatorServer, path = '/entries'): Entry[] {
 	return sink
-		.requests('POST', '/entries')
+		.requests('POST', path)
 		.flatMap((request) => (Array.isArray(request.body) ? (request.body as Array<Record<string, unknown>>) : []))
 		.map((json) => ({ documentId: String(json.documentId), position: Number(json.position), stateName: String(json.stateName) }));
 }

@@ -30,6 +30,15 @@ export interface EmulatorEndpoints {
 	flowerdocsUrl: string;
 }
 
+/**
+ * The register templates' credential: an API key of the n8n at `apiUrl` (`.../api/v1`), which
+ * exists only once that n8n runs: imported with a placeholder, then set through n8n's API
+ * (`PATCH /api/v1/credentials/<id>`).
+ */
+export function registerCredential(apiUrl: string) {
+	return { ...EMULATOR_CREDENTIALS.parapheurRegisterApi, type: 'parapheurRegisterApi', data: { apiKey: 'set-once-n8n-runs', url: apiUrl } };
+}
+
 /** The n8n credentials the example workflows use, pointing at the emulators (for `n8n import:credentials`). */
 export function emulatorCredentials(endpoints: EmulatorEndpoints) {
 	const { fast } = endpoints;

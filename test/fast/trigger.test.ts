@@ -27,11 +27,11 @@ afterEach(() => {
 });
 
 /** Polls one trigger like n8n does, carrying the saved static data from one poll to the next. */
-function trigger(parameters: INodeParameters, typeVersion = 1) {
+function trigger(parameters: INodeParameters, typeVersion = 1, pollBudgetMs?: number) {
 	let staticData: IDataObject = {};
 	const poll = async (minutes: number, mode: 'trigger' | 'manual' = 'trigger'): Promise<INodeExecutionData[]> => {
 		jest.setSystemTime(START + minutes * MINUTE);
-		const result = await runPoll({ type: 'fastParapheurTrigger', typeVersion, parameters, credentials: fast.credentials(), staticData, mode });
+		const result = await runPoll({ type: 'fastParapheurTrigger', typeVersion, parameters, credentials: fast.credentials(), staticData, mode, pollBudgetMs });
 		staticData = result.staticData;
 		return result.items ?? [];
 	};
@@ -117,6 +117,25 @@ describe('documentStateChanged', () => {
 		expect(await poll(90)).toEqual([]);
 		expect(await poll(600)).toEqual([]);
 		expect(historyReads(id)).toBe(readsBefore);
+	});
+
+	it("stops reading at 60 % of n8n's poll budget and leaves the rest to the next poll, losing nothing", async () => {
+		const ids = Array.from({ length: 40 }, () => seed());
+		// Each history read takes 1 s; the budget (3 s) lets reads run until 1.8 s: the first wave of 16
+		// ends, the second is cut off.
+		fast.emulator.server.delayAllMs = 1_000;
+		const { poll } = trigger(watch(ids, { minIntervalMinutes: 0 }), 2, 3_000);
+		const started = performance.now();
+		const first = await poll(0);
+		expect(performance.now() - started).toBeLessThan(3_000);
+		expect(first.length).toBeGreaterThanOrEqual(16);
+		expect(first.length).toBeLessThan(40);
+		const second = await poll(1);
+		const third = await poll(2);
+		const fourth = await poll(3);
+		const delivered = [...first, ...second, ...third, ...fourth].map((item) => String(item.json.documentId));
+		// Each document's Préparé once: the ones cut off are read by the next polls, the longest unread first.
+		expect(delivered.sort()).toEqual([...ids].sort());
 	});
 
 	it('version 2 reads a signed document until Classé, and gives up after 7 days without a change', async () => {

@@ -511,6 +511,8 @@ export interface PollOptions {
 	mode?: 'manual' | 'trigger';
 	/** The node's version, as saved in a workflow (default 1). */
 	typeVersion?: number;
+	/** The poll's time budget, as n8n 2.x's durable scheduler gives it (`getPollBudgetMs`); none by default. */
+	pollBudgetMs?: number;
 }
 
 export interface PollResult {
@@ -542,6 +544,7 @@ export async function runPoll(options: PollOptions): Promise<PollResult> {
 		mode === 'manual' ? 'manual' : 'activate',
 	);
 	const nodeType = nodeTypes.getByNameAndVersion(node.type, node.typeVersion);
+	if (options.pollBudgetMs !== undefined) Object.assign(context, { getPollBudgetMs: () => options.pollBudgetMs });
 	const output = await nodeType.poll!.call(context);
 	// n8n saves static data only for non-manual runs; JSON round-trip as the database would.
 	const saved =

@@ -13,7 +13,6 @@ import { versionDescription } from '../../shared/versioned';
 import { DEFAULT_REGISTER } from '../helpers/register';
 import { credentialTest } from '../methods';
 import { FastParapheurTriggerV1 } from '../v1/FastParapheurTriggerV1.node';
-import { DEFAULT_INTERVAL_MINUTES, DEFAULT_MAX_PER_POLL } from '../v1/trigger/documents';
 import { pollTrigger } from '../v1/trigger/poll';
 
 /**
@@ -46,40 +45,21 @@ const registerNameProperty: INodeProperties = {
 	displayOptions: registerEvent,
 };
 
-const registerOptions: INodeProperties = {
-	displayName: 'Options',
-	name: 'options',
-	type: 'collection',
-	placeholder: 'Add option',
-	default: {},
-	displayOptions: registerEvent,
-	options: [
-		{
-			displayName: 'Include Refusal Message',
-			name: 'includeRefusalMessage',
-			type: 'boolean',
-			default: true,
-			description: 'Whether to add the refusal comment to refusal entries (one more request per refused document)',
-		},
-		{
-			displayName: 'Max Documents per Poll',
-			name: 'maxDocumentsPerPoll',
-			type: 'number',
-			typeOptions: { minValue: 1 },
-			default: DEFAULT_MAX_PER_POLL,
-			description: 'How many histories one poll reads at most. The other documents due wait for the next poll, the longest unread first.',
-		},
-		{
-			displayName: 'Minimum Interval per Document (Minutes)',
-			name: 'minIntervalMinutes',
-			type: 'number',
-			typeOptions: { minValue: 0 },
-			default: DEFAULT_INTERVAL_MINUTES,
-			description:
-				"How long to wait before reading the same document again. FAST asks for at least 30 minutes; the register's lastReadAt column keeps the time of each read.",
-		},
-	],
-};
+/** The register event's options: those of Document State Changed that apply to it. */
+function registerOptions(documentOptions: INodeProperties): INodeProperties {
+	const kept = ((documentOptions.options ?? []) as INodeProperties[])
+		.filter((option) => ['includeRefusalMessage', 'maxDocumentsPerPoll', 'minIntervalMinutes'].includes(option.name))
+		.map((option) =>
+			option.name === 'minIntervalMinutes'
+				? {
+						...option,
+						description:
+							"How long to wait before reading the same document again. FAST asks for at least 30 minutes; the register's lastReadAt column keeps the time of each read.",
+					}
+				: option,
+		);
+	return { ...documentOptions, displayOptions: registerEvent, options: kept };
+}
 
 const STOP_WATCHING_FINAL =
 	"Whether to stop reading a document once its latest state is final (classified, archived, refused, signature rejected, error, acknowledged by Hélios, replaced), or has been 'Signé' for 7 days without a change. Turn off to also receive 'Archivé' after 'Classé' or 'Refusé'.";
@@ -105,7 +85,7 @@ function properties(v1: readonly INodeProperties[]): INodeProperties[] {
 			result.push(withEvents(property, [...events, REGISTER_EVENT]));
 		} else if (property.name === 'options' && events.includes('documentStateChanged')) {
 			for (const option of (property.options ?? []) as INodeProperties[]) if (option.name === 'stopWatchingFinal') option.description = STOP_WATCHING_FINAL;
-			result.push(property, registerOptions);
+			result.push(property, registerOptions(property));
 		} else {
 			result.push(property);
 		}

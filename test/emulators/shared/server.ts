@@ -201,7 +201,9 @@ export class EmulatorServer {
 	/** Listens on 127.0.0.1, on `port` or a random free port. */
 	async start(port = 0): Promise<string> {
 		const listener = (req: http.IncomingMessage, res: http.ServerResponse) => {
-			void this.handle(req, res);
+			// A client that gives up while its request waits (a poll cut off at its deadline, a cancel)
+			// makes reading the body fail with "aborted": nothing to answer then.
+			this.handle(req, res).catch(() => res.destroy());
 		};
 		this.server = this.options.tls
 			? https.createServer(this.options.tls, listener)

@@ -50,7 +50,8 @@ export interface DocumentWatch {
 	rule: FinalRule;
 }
 
-function numberOption(value: unknown, fallback: number, field: string, min: number): number {
+/** A number option: its default when empty, an error naming the field below `min`. */
+export function numberOption(value: unknown, fallback: number, field: string, min: number): number {
 	if (value === undefined || value === null || value === '') return fallback;
 	const number = Number(value);
 	if (!Number.isFinite(number) || number < min) {

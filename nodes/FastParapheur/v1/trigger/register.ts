@@ -26,19 +26,12 @@ import type { FastClient } from '../../transport';
 import type { DocumentCursor, DocumentCursors, WatchSettings } from '../../trigger/state';
 import { checkStateVersion, FINAL, GONE, isSettled, orderOldestFirst, readDocumentCursors, selectDue, writeDocumentCursors } from '../../trigger/state';
 import type { ReadSettings } from './documents';
-import { applyReads, DEFAULT_INTERVAL_MINUTES, DEFAULT_MAX_PER_POLL, latestDocumentStates, readDueDocuments } from './documents';
+import { applyReads, DEFAULT_INTERVAL_MINUTES, DEFAULT_MAX_PER_POLL, latestDocumentStates, numberOption, readDueDocuments } from './documents';
 
 export interface RegisterWatch extends ReadSettings {
 	name: string;
 	siren: string;
 	settings: WatchSettings;
-}
-
-function numberOption(value: unknown, fallback: number, field: string, min: number): number {
-	if (value === undefined || value === null || value === '') return fallback;
-	const number = Number(value);
-	if (!Number.isFinite(number) || number < min) throw new InputError(`'${field}' must be a number of at least ${min}, got ${JSON.stringify(value)}`);
-	return number;
 }
 
 /** The event's parameters, checked before any request. */
