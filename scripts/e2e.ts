@@ -328,7 +328,7 @@ function pollLogLine(line: string): string | undefined {
 	const match = /^\S+\s+(\w+)\s+(.*?)\s*(\{.*\})?$/.exec(plain);
 	if (!match) return undefined;
 	const [, level, message, json] = match;
-	if (!/poll|cursor|scheduler jobs|backing off|lease/i.test(message) || /outbox polling|event handler/i.test(message)) return undefined;
+	if (!/poll|cursor|scheduler jobs|backing off|\blease\b/i.test(message) || /outbox polling|event handler/i.test(message)) return undefined;
 	let node = '';
 	try {
 		const meta = json ? (JSON.parse(json) as { nodeId?: string; nodeName?: string }) : {};
