@@ -4,8 +4,17 @@
  *
  *   npm run test:e2e            both lines (1.123.81 on Node 20, 2.41.1 on Node 24)
  *   N8N_LINES=2 npm run test:e2e
- *   E2E_POLLING=0               skips the FAST Parapheur Trigger check in an active workflow (about
- *                               2 minutes per line: n8n polls once a minute)
+ *   E2E_POLLING=0               skips the polling chapter: the FAST Parapheur Trigger in an active
+ *                               workflow (test/e2e/fast-trigger.ts), with a restart of n8n between
+ *                               polls, once per poll mode, each in a fresh user folder and database
+ *                               (about 3 to 4 minutes per mode: n8n polls once a minute)
+ *   E2E_POLL_MODES=classic,scheduler,cursors   the poll modes of that chapter: the classic poller,
+ *                               n8n 2.41's durable poll scheduler, and the scheduler with durable
+ *                               cursors (default: all three on line 2; line 1 has only classic)
+ *   E2E_POLL_TRACE=1            prints the polling chapter's trace (reads, callbacks, restarts)
+ *                               even when it passes; n8n runs at log level debug, its log is
+ *                               kept in the mode's user folder
+ *   E2E_N8N_PORT=5688           the port of the n8n the polling chapter starts (runner broker: +1)
  *   E2E_EXAMPLES=fast-otp,maarch-departure   runs only the examples whose file name contains one of these
  *   E2E_SAVE_RUNS=/tmp/runs     writes each run's output (the IRun JSON) there, for reading
  *   E2E_FAULTS=0                skips the fault chapter (test/e2e/faults.ts, and the concurrency
@@ -42,7 +51,8 @@
  * credential imported at the start keeps matching every restarted emulator. Documents uploaded
  * to the FAST emulator move one state along every E2E_FAST_ADVANCE_MS (1500 ms).
  */
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import type { ChildProcess } from 'node:child_process';
+import { appendFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -66,11 +76,11 @@ import { FAULT_SUITES, armFaults, checkFaultRun, faultWorkflow } from '../test/e
 import { checkCredentialTests } from '../test/e2e/credential-tests';
 import { checkProxy } from '../test/e2e/proxy';
 import { checkHostile } from '../test/e2e/hostile';
-import type { TriggerCheckResult } from '../test/e2e/fast-trigger';
-import { FastTriggerCheck, TRIGGER_WORKFLOW_ID } from '../test/e2e/fast-trigger';
+import type { PollMode, TriggerCheckResult } from '../test/e2e/fast-trigger';
+import { FastTriggerCheck, POLL_MODE_ENV, POLL_MODES, TRIGGER_WORKFLOW_ID } from '../test/e2e/fast-trigger';
 import type { N8nInstall, N8nLine } from './lib/n8n';
 import {
-	checkActiveWorkflow,
+	activateWorkflow,
 	exampleFiles,
 	getN8n,
 	importCredentialsAndExamples,
@@ -79,6 +89,8 @@ import {
 	packPackage,
 	parseRun,
 	prepareUserFolder,
+	startN8n,
+	waitForUrl,
 } from './lib/n8n';
 
 const MAARCH_PORT = Number(process.env.E2E_MAARCH_PORT ?? 8711);
@@ -227,7 +239,7 @@ async function runLine(install: N8nInstall, tarball: string): Promise<number> {
 	if (chapter('hostile') && process.env.E2E_HOSTILE !== '0') {
 		failures += await checkHostile(install, env, { maarch: MAARCH_PORT, fast: FAST_PORT, namirial: NAMIRIAL_PORT, flowerdocs: FLOWERDOCS_PORT });
 	}
-	if (chapter('polling') && process.env.E2E_POLLING !== '0') failures += await checkPolling(install, env);
+	if (chapter('polling') && process.env.E2E_POLLING !== '0') failures += await checkPolling(install, tarball, credentials);
 	return failures;
 }
 
@@ -293,47 +305,153 @@ async function runFaultChapter(install: N8nInstall, env: NodeJS.ProcessEnv): Pro
 }
 
 /**
- * The FAST Parapheur Trigger in a running n8n (test/e2e/fast-trigger.ts): an active workflow whose
- * triggers watch two emulator documents and the acknowledgement list emits exactly the changes
- * made on the emulator between its polls, each once.
+ * The poll modes to check on a line: E2E_POLL_MODES (comma-separated: classic, scheduler,
+ * cursors), by default all three on line 2 and classic on line 1 (1.x has only the classic poller).
  */
-async function checkPolling(install: N8nInstall, env: NodeJS.ProcessEnv): Promise<number> {
-	const check = new FastTriggerCheck();
+function selectedPollModes(install: N8nInstall): PollMode[] {
+	const wanted = (process.env.E2E_POLL_MODES ?? '')
+		.split(',')
+		.map((part) => part.trim())
+		.filter(Boolean);
+	for (const mode of wanted) if (!POLL_MODES.includes(mode as PollMode)) throw new Error(`E2E_POLL_MODES: unknown mode ${JSON.stringify(mode)} (${POLL_MODES.join(', ')})`);
+	const modes = wanted.length ? (wanted as PollMode[]) : install.line === 2 ? [...POLL_MODES] : ['classic' as PollMode];
+	return install.line === 1 ? modes.filter((mode) => mode === 'classic') : modes;
+}
+
+/**
+ * The FAST Parapheur Trigger in a running n8n (test/e2e/fast-trigger.ts), once per poll mode,
+ * each in a fresh n8n user folder and database: an active workflow whose triggers watch emulator
+ * documents and the acknowledgement list emits exactly the changes made on the emulator between
+ * its polls, each once, across a restart of n8n.
+ */
+async function checkPolling(install: N8nInstall, tarball: string, credentials: unknown[]): Promise<number> {
+	let failures = 0;
+	for (const mode of selectedPollModes(install)) failures += await checkPollingMode(install, tarball, credentials, mode);
+	return failures;
+}
+
+/** A line of n8n's debug log about polls, shortened for the trace; undefined for other lines. */
+function pollLogLine(line: string): string | undefined {
+	// eslint-disable-next-line no-control-regex
+	const plain = line.replace(/\u001b\[[0-9;]*m/g, '').trim();
+	const match = /^\S+\s+(\w+)\s+(.*?)\s*(\{.*\})?$/.exec(plain);
+	if (!match) return undefined;
+	const [, level, message, json] = match;
+	if (!/poll|cursor|scheduler jobs|backing off|\blease\b/i.test(message) || /outbox polling|event handler/i.test(message)) return undefined;
+	let node = '';
+	try {
+		const meta = json ? (JSON.parse(json) as { nodeId?: string; nodeName?: string }) : {};
+		node = meta.nodeId ?? meta.nodeName ?? '';
+	} catch {
+		// metadata not JSON: the message alone
+	}
+	return `${level === 'debug' ? '' : `${level}: `}${message.replace(/ for workflow "[^"]*"/, '')}${node ? ` [${node}]` : ''}`;
+}
+
+async function checkPollingMode(install: N8nInstall, tarball: string, credentials: unknown[], mode: PollMode): Promise<number> {
+	const began = Date.now();
+	const port = Number(process.env.E2E_N8N_PORT ?? 5688);
+	const userFolder = prepareUserFolder(tarball);
+	// Debug: n8n's poll and scheduler lines go to the log kept beside the database.
+	const env = n8nEnv(install, userFolder, {
+		N8N_LOG_LEVEL: 'debug',
+		...POLL_MODE_ENV[mode],
+		N8N_PORT: String(port),
+		N8N_RUNNERS_BROKER_PORT: String(port + 1),
+	});
+	const logFile = join(userFolder, 'n8n-polling.log');
+	const check = new FastTriggerCheck(mode);
+	let n8n: ChildProcess | undefined;
+	let exited = true;
+	let output = '';
+	const start = async () => {
+		const spawned = Date.now();
+		const child = startN8n(install, env);
+		n8n = child;
+		exited = false;
+		check.mark(`n8n spawned (pid ${child.pid})`, spawned);
+		let partial = '';
+		const onData = (chunk: Buffer) => {
+			const text = chunk.toString();
+			output += text;
+			appendFileSync(logFile, text);
+			// n8n's lines about polls, scheduler tasks and cursors go into the trace.
+			const lines = (partial + text).split('\n');
+			partial = lines.pop() ?? '';
+			for (const line of lines) {
+				const note = pollLogLine(line);
+				if (note) check.mark(`n8n: ${note}`);
+			}
+		};
+		child.stdout?.on('data', onData);
+		child.stderr?.on('data', onData);
+		child.on('exit', (code, signal) => {
+			exited = true;
+			check.mark(`n8n exited (${signal ?? code})`);
+		});
+		try {
+			await waitForUrl(`http://127.0.0.1:${port}/healthz`, 180_000, () => exited);
+		} catch (error) {
+			throw new Error(`${(error as Error).message}\n${output.split('\n').slice(-40).join('\n')}`);
+		}
+		check.n8nStarted();
+		check.mark(`n8n answers (healthz) ${((Date.now() - spawned) / 1000).toFixed(1)} s after spawn`);
+	};
+	// SIGTERM and wait for the exit (n8n's graceful shutdown lasts up to 30 s); SIGKILL only past 45 s.
+	const stop = async () => {
+		const child = n8n;
+		if (!child || exited) return;
+		const exit = new Promise((resolve) => child.once('exit', resolve));
+		child.kill('SIGTERM');
+		const timer = setTimeout(() => {
+			check.mark('n8n still running 45 s after SIGTERM: SIGKILL');
+			child.kill('SIGKILL');
+		}, 45_000);
+		await exit;
+		clearTimeout(timer);
+	};
+	let results: TriggerCheckResult[] | undefined;
+	const timings: string[] = [];
 	try {
 		await check.start(FAST_PORT);
-		const file = join(mkdtempSync(join(tmpdir(), 'n8n-parapheur-trigger-')), 'trigger.json');
-		writeFileSync(file, JSON.stringify(check.workflow()));
-		const imported = await n8nCommand(install, env, ['import:workflow', `--input=${file}`]);
-		if (imported.code !== 0) throw new Error(`n8n import:workflow failed:\n${imported.stderr}\n${imported.stdout}`);
-		// n8n polls once at activation, then once a minute: two more polls after the first.
-		const timeoutMs = 200_000;
-		let running: Promise<TriggerCheckResult[]> | undefined;
-		let results: TriggerCheckResult[] | undefined;
-		const result = await checkActiveWorkflow(install, env, TRIGGER_WORKFLOW_ID, {
-			port: Number(process.env.E2E_N8N_PORT ?? 5688),
-			timeoutMs,
-			change: () => {
-				running = check
-					.run(timeoutMs)
-					.catch((error: Error) => [{ name: 'trigger check', ok: false, problems: [`the check failed: ${error.message}`] }]);
-				void running.then((value) => (results = value));
-			},
-			done: () => results !== undefined,
-		});
-		check.stop();
-		results ??= await running;
-		let failures = 0;
-		for (const { name, ok, seconds, problems } of results ?? [{ name: 'trigger check', ok: false, problems: ['did not run'] }]) {
-			const time = (seconds ?? result.seconds).toFixed(1);
-			console.log(`${ok ? 'PASS' : 'FAIL'}  n8n ${install.version.padEnd(9)} ${name.padEnd(40)} ${time} s`);
-			for (const problem of problems) console.log(`      ${problem}`);
-			if (!ok) failures++;
+		const credentialsFile = join(userFolder, 'emulator-credentials.json');
+		writeFileSync(credentialsFile, JSON.stringify(credentials, null, 2));
+		const workflowFile = join(userFolder, 'trigger-workflow.json');
+		writeFileSync(workflowFile, JSON.stringify(check.workflow()));
+		for (const args of [['import:credentials', `--input=${credentialsFile}`], ['import:workflow', `--input=${workflowFile}`]]) {
+			const imported = await n8nCommand(install, env, args);
+			if (imported.code !== 0) throw new Error(`n8n ${args[0]} failed:\n${imported.stderr}\n${imported.stdout}`);
 		}
-		if (failures) console.log(result.output.split('\n').slice(-40).map((line) => `      | ${line}`).join('\n'));
-		return failures;
+		await activateWorkflow(install, env, TRIGGER_WORKFLOW_ID);
+		timings.push(`setup (user folder, imports, activation) ${((Date.now() - began) / 1000).toFixed(1)} s`);
+		const started = Date.now();
+		await start();
+		timings.push(`first start ${((Date.now() - started) / 1000).toFixed(1)} s`);
+		// Four polls and a restart: the activation poll, one minute, the restart, two minutes at most.
+		results = await check.run({ start, stop }, 330_000);
+		timings.push(`rounds ${((Date.now() - started) / 1000).toFixed(1)} s from the first spawn`);
+	} catch (error) {
+		results = [{ name: `trigger [${mode}]: check`, ok: false, problems: [`the check failed: ${(error as Error).message}`] }];
 	} finally {
+		check.stop();
+		await stop();
 		await check.close();
 	}
+	timings.push(`whole mode ${((Date.now() - began) / 1000).toFixed(1)} s`);
+	let failures = 0;
+	for (const { name, ok, seconds, problems, notes } of results) {
+		const time = seconds === undefined ? '-' : seconds.toFixed(1);
+		console.log(`${ok ? 'PASS' : 'FAIL'}  n8n ${install.version.padEnd(9)} ${name.padEnd(52)} ${time} s`);
+		for (const note of notes ?? []) console.log(`      ${note}`);
+		for (const problem of problems) console.log(`      ${problem}`);
+		if (!ok) failures++;
+	}
+	console.log(`      trigger [${mode}] on n8n ${install.version}: ${timings.join(', ')}; n8n log: ${logFile}`);
+	if (failures || process.env.E2E_POLL_TRACE === '1') {
+		console.log(`      trace (run 1/2: before/after the restart; seconds since n8n answered):`);
+		console.log(check.trace().map((line) => `      . ${line}`).join('\n'));
+	}
+	return failures;
 }
 
 async function main() {
