@@ -513,6 +513,11 @@ export interface PollOptions {
 	typeVersion?: number;
 	/** The poll's time budget, as n8n 2.x's durable scheduler gives it (`getPollBudgetMs`); none by default. */
 	pollBudgetMs?: number;
+	/**
+	 * The activation mode n8n gives the poll: 'update' (the default here) for a scheduled poll of
+	 * n8n 2.x's durable scheduler; 'activate' or 'init' for the poll made as the workflow is activated.
+	 */
+	activation?: 'activate' | 'init' | 'update';
 }
 
 export interface PollResult {
@@ -541,7 +546,7 @@ export async function runPoll(options: PollOptions): Promise<PollResult> {
 		node,
 		baseAdditionalData(credentialsHelper),
 		mode,
-		mode === 'manual' ? 'manual' : 'activate',
+		mode === 'manual' ? 'manual' : (options.activation ?? 'update'),
 	);
 	const nodeType = nodeTypes.getByNameAndVersion(node.type, node.typeVersion);
 	if (options.pollBudgetMs !== undefined) Object.assign(context, { getPollBudgetMs: () => options.pollBudgetMs });
