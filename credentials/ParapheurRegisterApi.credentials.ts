@@ -27,7 +27,7 @@ export class ParapheurRegisterApi implements ICredentialType {
 			default: '',
 			required: true,
 			description:
-				"An API key of this n8n (Settings > n8n API) whose scopes include the Data Table ones (dataTable:list, dataTable:create, dataTable:read, dataTableRow:read, dataTableRow:create, dataTableRow:update, dataTableRow:upsert)",
+				"An API key of this n8n (Settings > n8n API) whose scopes include the Data Table ones (dataTable:list, dataTable:create, dataTable:read, dataTableColumn:create, dataTableRow:read, dataTableRow:create, dataTableRow:update, dataTableRow:upsert)",
 		},
 		{
 			displayName: 'n8n API URL',

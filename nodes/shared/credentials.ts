@@ -35,6 +35,16 @@ export async function readCredentials<T = ICredentialDataDecryptedObject>(ctx: R
 	return (await pending) as T;
 }
 
+/**
+ * Forgets what was read for this context. n8n's classic poller keeps one poll context for as long
+ * as the workflow is active: a trigger calls this at the start of each poll, so that a changed
+ * credential counts from the next poll.
+ */
+export function forgetCredentials(ctx: RequestContext): void {
+	cache.delete(ctx);
+	wrapped.delete(ctx);
+}
+
 const wrapped = new WeakMap<object, ICredentialsDecrypted>();
 
 /**

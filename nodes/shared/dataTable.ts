@@ -54,6 +54,8 @@ export interface RowFilter {
 
 export type Row = IDataObject & { id?: number };
 
+const NOT_N8N = "Check the 'n8n API URL' of the Parapheur Register API credential: the address this n8n answers on, followed by /api/v1.";
+
 /** The API's page size limit. */
 export const PAGE_SIZE = 250;
 
@@ -65,7 +67,7 @@ export interface N8nApi {
 /** The credential's API base URL: as given, or with `/api/v1` added to a bare n8n address. */
 export function apiBaseUrl(value: unknown): string {
 	const text = String(value ?? '').trim().replace(/\/+$/, '');
-	if (!/^https?:\/\//i.test(text) || !URL.canParse(text)) {
+	if (!/^https?:\/\//i.test(text) || !URL.canParse(text) || /[?#]/.test(text)) {
 		throw new InputError(
 			`The 'n8n API URL' of the Parapheur Register API credential is not an http(s) address: ${JSON.stringify(text)}`,
 			'Give the address n8n answers on, followed by /api/v1, e.g. http://localhost:5678/api/v1',
@@ -98,7 +100,13 @@ function describeFailure(what: string, route: 'list' | 'table') {
 			return {
 				message: `n8n's API key may not ${what}${said}`,
 				description:
-					"The key needs the Data Table scopes (dataTable:list, dataTable:create, dataTable:read, dataTableRow:read, dataTableRow:create, dataTableRow:update, dataTableRow:upsert), and its user access to the table's project.",
+					"The key needs the Data Table scopes (dataTable:list, dataTable:create, dataTable:read, dataTableColumn:create, dataTableRow:read, dataTableRow:create, dataTableRow:update, dataTableRow:upsert), and its user access to the table's project.",
+			};
+		}
+		if (failure.status === 404 && route === 'table') {
+			return {
+				message: `The Data Table was not found${said}: could not ${what}`,
+				description: 'It was deleted, or its project is no longer open to the API key\'s user. The next run looks it up by name again (and creates it anew when it is gone).',
 			};
 		}
 		if (failure.status === 404 && route === 'list') {
@@ -151,7 +159,7 @@ export async function findDataTable(ctx: RequestContext, api: N8nApi, name: stri
 			path: '/data-tables',
 			qs: { filter: JSON.stringify({ name }), limit: PAGE_SIZE, ...(cursor ? { cursor } : {}) },
 		});
-		if (!isObject(body) || !Array.isArray(body.data)) throw new InputError(`n8n answered the list of Data Tables with an unexpected shape`);
+		if (!isObject(body) || !Array.isArray(body.data)) throw new InputError(`n8n answered the list of Data Tables with an unexpected shape`, NOT_N8N);
 		const found = body.data.map(readTable).find((table) => table?.name === name);
 		if (found) return found;
 		cursor = typeof body.nextCursor === 'string' && body.nextCursor ? body.nextCursor : undefined;
@@ -167,7 +175,7 @@ export async function createDataTable(ctx: RequestContext, api: N8nApi, name: st
 		body: { name, columns: columns.map(({ name: column, type }) => ({ name: column, type })) },
 	});
 	const table = readTable(body);
-	if (!table) throw new InputError(`n8n answered the creation of the Data Table '${name}' with an unexpected shape`);
+	if (!table) throw new InputError(`n8n answered the creation of the Data Table '${name}' with an unexpected shape`, NOT_N8N);
 	return table;
 }
 
@@ -196,7 +204,7 @@ export async function listRows(
 			path: `/data-tables/${pathSegment(table.id, 'Data Table ID')}/rows`,
 			qs: { filter: JSON.stringify(filter), sortBy: 'id:asc', limit: PAGE_SIZE, ...(cursor ? { cursor } : {}) },
 		});
-		if (!isObject(body) || !Array.isArray(body.data)) throw new InputError(`n8n answered the rows of the Data Table '${table.name}' with an unexpected shape`);
+		if (!isObject(body) || !Array.isArray(body.data)) throw new InputError(`n8n answered the rows of the Data Table '${table.name}' with an unexpected shape`, NOT_N8N);
 		for (const row of body.data) if (isObject(row)) rows.push(row as Row);
 		cursor = typeof body.nextCursor === 'string' && body.nextCursor ? body.nextCursor : undefined;
 		if (!cursor) return { rows: rows.slice(0, maxRows), truncated: rows.length > maxRows };

@@ -3,7 +3,12 @@
  * thousand documents in one poll, polite enough not to open a thousand connections.
  */
 
-export type Settled<R> = { ok: true; value: R } | { ok: false; error: unknown } | { ok: false; skipped: true };
+export type Settled<R> =
+	| { ok: true; value: R }
+	| { ok: false; error: unknown }
+	| { ok: false; skipped: true }
+	/** Started, then given up at the deadline: the server may have received and answered it. */
+	| { ok: false; late: true };
 
 export interface PoolOptions {
 	/** Tasks in flight at once (at least 1). */
@@ -14,9 +19,9 @@ export interface PoolOptions {
 	 */
 	keepGoing?: (progress: { succeeded: number; failed: number }) => boolean;
 	/**
-	 * Epoch milliseconds after which no task starts, and the tasks still running are given up
-	 * (reported as `skipped`; what they do later is ignored): the pool returns at that time at the
-	 * latest. For a poll that must end within n8n's time budget.
+	 * Epoch milliseconds after which no task starts (`skipped`), and the tasks still running are
+	 * given up (`late`: what they do later is ignored, but the server may have got them): the pool
+	 * returns at that time at the latest. For a poll that must end within n8n's time budget.
 	 */
 	deadlineMs?: number;
 }
@@ -50,12 +55,16 @@ export async function settleWithConcurrency<T, R>(
 		// Each worker takes the next input until none is left: the loop ends after inputs.length turns at most.
 		while (next < inputs.length && !expired) {
 			if (options.keepGoing && !options.keepGoing(progress)) return;
+			if (options.deadlineMs !== undefined && Date.now() >= options.deadlineMs) return;
 			const index = next++;
 			try {
 				const running = task(inputs[index], index);
 				if (deadline) running.catch(() => undefined);
 				const value = deadline ? await Promise.race([running, deadline]) : await running;
-				if (value === LATE) return;
+				if (value === LATE) {
+					results[index] = { ok: false, late: true };
+					return;
+				}
 				results[index] = { ok: true, value: value as R };
 				progress.succeeded++;
 			} catch (error) {

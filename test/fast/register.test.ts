@@ -245,6 +245,44 @@ describe('Registered Document State Changed (trigger)', () => {
 		expect(n8n.rows(REGISTER).every((entry) => entry.lastReadAt === null)).toBe(true);
 	});
 
+	it('watches a row added by hand (isFinal left empty), and fails the poll when the key may not write', async () => {
+		const [a] = await uploadThree();
+		const table = n8n.table(REGISTER)!;
+		for (const entry of table.rows) entry.isFinal = null;
+		const { poll } = trigger({ minIntervalMinutes: 0 });
+		expect(await poll(0)).toHaveLength(3);
+		n8n.scopes.delete('dataTableRow:update');
+		fast.emulator.advance(a, 'Envoyé pour signature');
+		await expect(poll(1)).rejects.toThrow(/may not update the Data Table 'FAST Parapheur documents'/);
+		n8n.scopes.add('dataTableRow:update');
+		expect(states(await poll(2))).toEqual(['A:Envoyé pour signature']);
+	});
+
+	it('a table without one of the columns needs the dataTableColumn:create scope, and says so', async () => {
+		await uploadThree();
+		const table = n8n.table(REGISTER)!;
+		table.columns = table.columns.filter((column) => column.name !== 'link');
+		n8n.scopes.delete('dataTableColumn:create');
+		const { poll } = trigger();
+		await expect(poll(0)).rejects.toThrow(/may not add the column 'link' to the Data Table/);
+	});
+
+	it("says once that a document left Signé for 7 days is settled, and the register shows it final", async () => {
+		const [a] = await uploadThree();
+		const { poll } = trigger();
+		await poll(0);
+		fast.emulator.advance(a, 'Signé');
+		expect(states(await poll(30))).toEqual(['A:Signé']);
+		await poll(31);
+		expect(row(a)).toMatchObject({ state: 'signed', isFinal: false, outcome: 'success' });
+		const settled = await poll(30 + 7 * 24 * 60);
+		expect(settled.filter((item) => item.json.documentId === a).map((item) => item.json)).toEqual([
+			expect.objectContaining({ event: 'settled', stateName: 'Signé', state: 'signed', isFinal: true, outcome: 'success', register: expect.objectContaining({ reference: 'A' }) }),
+		]);
+		await poll(31 + 7 * 24 * 60);
+		expect(row(a)).toMatchObject({ state: 'signed', isFinal: true, outcome: 'success' });
+	});
+
 	it('watches only the SIREN of the trigger', async () => {
 		await uploadThree();
 		const table = n8n.table(REGISTER)!;

@@ -140,19 +140,25 @@ describe('documentStateChanged', () => {
 	it("stops reading at 60 % of n8n's poll budget and leaves the rest to the next poll, losing nothing", async () => {
 		const ids = Array.from({ length: 40 }, () => seed());
 		// Each history read takes 1 s; the budget (3 s) lets reads run until 1.8 s: the first wave of 16
-		// ends, the second is cut off.
+		// ends, the second is cut off (FAST got those requests: their 30 minutes start), the rest wait.
 		fast.emulator.server.delayAllMs = 1_000;
-		const { poll } = trigger(watch(ids, { minIntervalMinutes: 0 }), 2, 3_000);
+		const { poll } = trigger(watch(ids), 2, 3_000);
 		const started = performance.now();
 		const first = await poll(0);
 		expect(performance.now() - started).toBeLessThan(3_000);
-		expect(first.length).toBeGreaterThanOrEqual(16);
-		expect(first.length).toBeLessThan(40);
+		expect(first).toHaveLength(16);
+		// (The emulator logs a request once it has waited: the 16 cut off are not in its log.)
+		expect(ids.filter((id) => historyReads(id) === 1)).toHaveLength(16);
+		// A minute later: only the 8 never sent are read, not the 16 cut off.
 		const second = await poll(1);
-		const third = await poll(2);
-		const fourth = await poll(3);
-		const delivered = [...first, ...second, ...third, ...fourth].map((item) => String(item.json.documentId));
-		// Each document's Préparé once: the ones cut off are read by the next polls, the longest unread first.
+		expect(second).toHaveLength(8);
+		expect(ids.filter((id) => historyReads(id) === 1)).toHaveLength(24);
+		expect(ids.filter((id) => historyReads(id) > 1)).toEqual([]);
+		// Thirty minutes after the first poll (FAST fast again), the 16 cut off are read again and delivered.
+		fast.emulator.server.delayAllMs = 0;
+		const third = await poll(30);
+		const delivered = [...first, ...second, ...third].filter((item) => item.json.position === 1).map((item) => String(item.json.documentId));
+		// Each document's Préparé once.
 		expect(delivered.sort()).toEqual([...ids].sort());
 	});
 
@@ -173,8 +179,12 @@ describe('documentStateChanged', () => {
 		const reads = historyReads(b);
 		expect(await poll(29 + 7 * 24 * 60)).toEqual([]);
 		expect(historyReads(b)).toBe(reads + 1);
-		// Seven days after it was first read Signé: settled, no more reads.
-		expect(await poll(30 + 7 * 24 * 60 + 60)).toEqual([]);
+		// Seven days after it was first read Signé: settled, said once (final, signed), no more reads.
+		const settled = await poll(30 + 7 * 24 * 60 + 60);
+		expect(settled.map((item) => item.json)).toEqual([
+			expect.objectContaining({ event: 'settled', documentId: b, state: 'signed', isFinal: true, outcome: 'success', position: null }),
+		]);
+		expect(await poll(30 + 8 * 24 * 60)).toEqual([]);
 		expect(historyReads(b)).toBe(reads + 1);
 		expect(historyReads(a)).toBe(3);
 	});

@@ -55,6 +55,11 @@ export function registerName(value: unknown): string {
 
 const opened = new WeakMap<object, Map<string, Promise<Register>>>();
 
+/** Forgets the registers opened for this context: a trigger calls it at each poll (see forgetCredentials). */
+export function forgetRegisters(ctx: RequestContext): void {
+	opened.delete(ctx);
+}
+
 /**
  * The register of this name, created with its columns when it does not exist yet (by the first
  * upload, or the trigger's first poll), and given the columns it lacks (a table made by hand or by
@@ -126,7 +131,11 @@ export async function registerDocument(ctx: RequestContext, register: Register, 
 	});
 }
 
-/** The documents of a SIREN the register does not mark final, oldest first. */
+/**
+ * The documents of a SIREN the register does not mark final, oldest first. `isFinal` left empty
+ * (a row added by hand or with n8n's Data Table node) counts as not final: n8n's `neq` matches
+ * empty values, its `eq false` does not.
+ */
 export async function watchedRows(ctx: RequestContext, register: Register, siren: string): Promise<{ rows: Row[]; truncated: boolean }> {
 	return await listRows(
 		ctx,
@@ -135,7 +144,7 @@ export async function watchedRows(ctx: RequestContext, register: Register, siren
 		{
 			type: 'and',
 			filters: [
-				{ columnName: 'isFinal', condition: 'eq', value: false },
+				{ columnName: 'isFinal', condition: 'neq', value: true },
 				{ columnName: 'siren', condition: 'eq', value: siren },
 			],
 		},

@@ -11,7 +11,7 @@ import { apiBaseUrl } from '../../shared/dataTable';
 export const REGISTER_TEST_MESSAGES = {
 	ok: 'Connection successful: n8n accepted the API key, and its Data Table API answers',
 	401: 'n8n refused the API key: create one under Settings > n8n API and paste it here (a key stops working when it expires or is deleted).',
-	403: 'n8n accepted the API key, but it may not list Data Tables: give the key the Data Table scopes (dataTable:list, dataTable:create, dataTable:read, dataTableRow:read, dataTableRow:create, dataTableRow:update, dataTableRow:upsert).',
+	403: 'n8n accepted the API key, but it may not list Data Tables: give the key the Data Table scopes (dataTable:list, dataTable:create, dataTable:read, dataTableColumn:create, dataTableRow:read, dataTableRow:create, dataTableRow:update, dataTableRow:upsert).',
 	404: (address: string) =>
 		`No Data Table API at ${address}: the register needs n8n 2.x (n8n 1.x's public API has no Data Tables). Check also that the URL ends with /api/v1 and that the public API is not turned off (N8N_PUBLIC_API_DISABLED).`,
 	notN8n: (address: string) => `${address} answered, but not with n8n's list of Data Tables: check the n8n API URL (the address n8n answers on, followed by /api/v1).`,

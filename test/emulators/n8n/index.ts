@@ -25,6 +25,7 @@ export const ALL_SCOPES = [
 	'dataTable:read',
 	'dataTable:update',
 	'dataTable:delete',
+	'dataTableColumn:create',
 	'dataTableRow:read',
 	'dataTableRow:create',
 	'dataTableRow:update',
@@ -100,7 +101,7 @@ export class N8nApiEmulator {
 			const table = this.tables.get(id);
 			return table ? { status: 200, body: this.describe(table) } : error(404, `Could not find the data table: '${id}'`);
 		});
-		route('POST', '/data-tables/:id/columns', 'dataTable:update', (request, { id }) => this.withTable(id, (table) => this.addColumn(table, request.body)));
+		route('POST', '/data-tables/:id/columns', 'dataTableColumn:create', (request, { id }) => this.withTable(id, (table) => this.addColumn(table, request.body)));
 		route('GET', '/data-tables/:id/rows', 'dataTableRow:read', (request, { id }) => this.withTable(id, (table) => this.listRows(table, request)));
 		route('POST', '/data-tables/:id/rows', 'dataTableRow:create', (request, { id }) => this.withTable(id, (table) => this.insertRows(table, request.body)));
 		route('PATCH', '/data-tables/:id/rows/update', 'dataTableRow:update', (request, { id }) => this.withTable(id, (table) => this.updateRows(table, request.body)));

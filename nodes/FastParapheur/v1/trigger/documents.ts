@@ -19,6 +19,8 @@ import { historyOutcome, isFinalState, lastMeaningfulEntry, normaliseState } fro
 import type { FastClient } from '../../transport';
 import type { DocumentCursor, DocumentCursors, FirstReadPolicy, WatchSettings } from '../../trigger/state';
 import {
+	FINAL,
+	isSettled,
 	advanceCursor,
 	checkStateVersion,
 	failedCursor,
@@ -105,6 +107,42 @@ export function entryItem(client: FastClient, documentId: string, history: reado
 	};
 }
 
+/**
+ * The one event of a document left `Signé` (or `Signature validée`) for SETTLING_DAYS without a
+ * change (version 2's rule): the trigger stops reading it and says so, as final and signed, so
+ * that a workflow acting on final documents files it away. `stateName` is the last one read,
+ * when the trigger kept it (the register's), else null.
+ */
+export function settledItem(client: FastClient, documentId: string, cursor: DocumentCursor, nowIso: string): IDataObject {
+	return {
+		event: 'settled',
+		documentId,
+		stateName: cursor.s ?? null,
+		state: cursor.s ? normaliseState(cursor.s) : 'signed',
+		isFinal: true,
+		outcome: cursor.o ?? 'success',
+		date: nowIso,
+		userFullname: null,
+		position: null,
+		link: client.documentLink(documentId),
+	};
+}
+
+/** Settles the watched documents whose SETTLING_DAYS are over: one `settled` event each, then final. */
+export function settleDocuments(client: FastClient, cursors: DocumentCursors, ids: readonly string[], settings: WatchSettings, now: number): Events['events'] {
+	if (!settings.stopWhenFinal) return [];
+	const nowIso = new Date(now * 1000).toISOString();
+	const events: Events['events'] = [];
+	for (const id of ids) {
+		const cursor = cursors[id];
+		if (!cursor || !isSettled(cursor, now)) continue;
+		events.push({ date: nowIso, value: settledItem(client, id, cursor, nowIso) });
+		const { q: _settlingSince, ...rest } = cursor;
+		cursors[id] = { ...rest, f: FINAL };
+	}
+	return events;
+}
+
 /** The one event of a document FAST no longer knows. */
 export function deletedItem(client: FastClient, documentId: string, date: string): IDataObject {
 	return {
@@ -179,6 +217,8 @@ export interface ReadOutcome {
 	/** Each due document: its new cursor and events when read, or the error of its read. Not listed: not read (time ran out). */
 	read: Map<string, Events>;
 	failed: Map<string, unknown>;
+	/** Read, but given up at the deadline: FAST may have answered, so the read counts for its 30 minutes. */
+	late: Set<string>;
 }
 
 /**
@@ -199,10 +239,11 @@ export async function readDueDocuments(
 		keepGoing,
 		deadlineMs,
 	});
-	const outcome: ReadOutcome = { read: new Map(), failed: new Map() };
+	const outcome: ReadOutcome = { read: new Map(), failed: new Map(), late: new Set() };
 	results.forEach((result, index) => {
 		if (result.ok) outcome.read.set(due[index], result.value);
 		else if ('error' in result) outcome.failed.set(due[index], result.error);
+		else if ('late' in result) outcome.late.add(due[index]);
 	});
 	if (due.length > 0 && outcome.failed.size > 0 && outcome.read.size === 0) {
 		throw nothingReadError(node, [...outcome.failed.values()], due.length, outcome.failed.size);
@@ -218,6 +259,8 @@ export function applyReads(cursors: DocumentCursors, outcome: ReadOutcome, now: 
 		groups.push(events.events);
 	}
 	for (const id of outcome.failed.keys()) cursors[id] = failedCursor(cursors[id], now);
+	// Given up at the deadline: the same position, but FAST got the request, so its 30 minutes start now.
+	for (const id of outcome.late) cursors[id] = { ...cursors[id], t: now };
 	return groups;
 }
 
@@ -249,9 +292,10 @@ export async function pollDocumentStates(
 	}
 	const now = Math.floor(nowMs / 1000);
 	const cursors: DocumentCursors = readDocumentCursors(staticData);
+	const settled = settleDocuments(client, cursors, watch.ids, watch.settings, now);
 	const due = selectDue(watch.ids, cursors, now, watch.settings);
 	const outcome = await readDueDocuments(node, client, due, cursors, watch, now, deadlineMs);
-	const groups = applyReads(cursors, outcome, now);
+	const groups = [settled, ...applyReads(cursors, outcome, now)];
 	writeDocumentCursors(staticData, cursors, watch.ids);
 	return orderOldestFirst(groups);
 }

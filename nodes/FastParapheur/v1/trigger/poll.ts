@@ -10,6 +10,8 @@ import type { FastClient } from '../../transport';
 import { fastClient } from '../../transport';
 import { latestDocumentStates, pollDocumentStates, readDeadline, readDocumentWatch } from './documents';
 import { latestRegisterStates, pollRegister, readRegisterWatch } from './register';
+import { forgetCredentials } from '../../../shared/credentials';
+import { forgetRegisters } from '../../helpers/register';
 import { LIST_EVENTS, listedNow, pollRemainingList, readGraceSeconds } from './lists';
 
 /**
@@ -31,6 +33,10 @@ function pollBudgetMs(ctx: IPollFunctions): number | undefined {
 }
 
 export async function pollTrigger(this: IPollFunctions, nowMs: number): Promise<INodeExecutionData[][] | null> {
+	// n8n's classic poller keeps one context per activation: credentials and the register are read
+	// again at each poll.
+	forgetCredentials(this);
+	forgetRegisters(this);
 	const node = this.getNode();
 	const deadlineMs = readDeadline(Date.now(), pollBudgetMs(this));
 	const manual = this.getMode() === 'manual';

@@ -24,9 +24,9 @@ import { openRegister, recordReads, registerName, rowShows, showState, watchedRo
 import { normaliseState } from '../../helpers/states';
 import type { FastClient } from '../../transport';
 import type { DocumentCursor, DocumentCursors, WatchSettings } from '../../trigger/state';
-import { checkStateVersion, FINAL, GONE, isSettled, orderOldestFirst, readDocumentCursors, selectDue, writeDocumentCursors } from '../../trigger/state';
+import { checkStateVersion, FINAL, GONE, orderOldestFirst, readDocumentCursors, selectDue, writeDocumentCursors } from '../../trigger/state';
 import type { ReadSettings } from './documents';
-import { applyReads, DEFAULT_INTERVAL_MINUTES, DEFAULT_MAX_PER_POLL, latestDocumentStates, numberOption, readDueDocuments } from './documents';
+import { applyReads, DEFAULT_INTERVAL_MINUTES, DEFAULT_MAX_PER_POLL, latestDocumentStates, numberOption, readDueDocuments, settleDocuments } from './documents';
 
 export interface RegisterWatch extends ReadSettings {
 	name: string;
@@ -56,7 +56,7 @@ export function readRegisterWatch(parameters: { name: unknown; siren: string; st
 }
 
 /** What the register shows for what the trigger has handled of a document. */
-export function shownState(cursor: DocumentCursor, now: number): ShownState {
+export function shownState(cursor: DocumentCursor): ShownState {
 	if (cursor.f === GONE) {
 		return { state: 'deleted', stateName: null, outcome: null, lastChangeAt: new Date(cursor.t * 1000).toISOString(), isFinal: true, entries: cursor.n ?? 0 };
 	}
@@ -65,7 +65,7 @@ export function shownState(cursor: DocumentCursor, now: number): ShownState {
 		stateName: cursor.s ?? null,
 		outcome: cursor.o ?? 'inProgress',
 		lastChangeAt: cursor.d && !Number.isNaN(Date.parse(cursor.d)) ? new Date(Date.parse(cursor.d)).toISOString() : null,
-		isFinal: cursor.f === FINAL || isSettled(cursor, now),
+		isFinal: cursor.f === FINAL,
 		entries: cursor.n ?? 0,
 	};
 }
@@ -104,6 +104,12 @@ function restoredCursor(id: string, row: Row): DocumentCursors {
 	return { [id]: cursor };
 }
 
+/** n8n refused the API key or its rights (401, 403): not something the next poll fixes. */
+function isRefusal(error: unknown): boolean {
+	const code = Number((error as { httpCode?: unknown }).httpCode);
+	return code === 401 || code === 403;
+}
+
 /** Rows by document ID (the first row wins should an ID be registered twice). */
 function rowsById(rows: readonly Row[]): Map<string, Row> {
 	const byId = new Map<string, Row>();
@@ -115,17 +121,20 @@ function rowsById(rows: readonly Row[]): Map<string, Row> {
 }
 
 /** Writes the delivered state into the rows that do not show it yet; a failed write is tried again at the next poll. */
-async function showDelivered(ctx: IPollFunctions, register: Register, byId: Map<string, Row>, cursors: DocumentCursors, now: number): Promise<void> {
+async function showDelivered(ctx: IPollFunctions, register: Register, byId: Map<string, Row>, cursors: DocumentCursors): Promise<void> {
 	const changes: Array<[string, ShownState]> = [];
 	for (const [id, row] of byId) {
 		const cursor = cursors[id];
 		if (!cursor || cursor.n === undefined) continue;
-		const shown = shownState(cursor, now);
+		const shown = shownState(cursor);
 		if (!rowShows(row, shown)) changes.push([id, shown]);
 	}
 	const results = await settleWithConcurrency(changes, async ([id, shown]) => await showState(ctx, register, id, shown), { concurrency: 4 });
-	const failed = results.filter((result) => !result.ok && 'error' in result).length;
-	if (failed > 0) ctx.logger.warn(`FAST Parapheur Trigger: ${failed} row(s) of the register '${register.table.name}' could not be updated; tried again at the next poll`);
+	const errors = results.flatMap((result) => (!result.ok && 'error' in result ? [result.error] : []));
+	const refused = errors.find(isRefusal);
+	// A key that may not write fails every poll: say so, rather than leave rows that never end.
+	if (refused) throw refused;
+	if (errors.length > 0) ctx.logger.warn(`FAST Parapheur Trigger: ${errors.length} row(s) of the register '${register.table.name}' could not be updated; tried again at the next poll`);
 }
 
 /**
@@ -149,7 +158,7 @@ export async function pollRegister(
 	const byId = rowsById(rows);
 	const cursors = readDocumentCursors(staticData);
 	for (const [id, row] of byId) if (!cursors[id]) Object.assign(cursors, restoredCursor(id, row));
-	await showDelivered(ctx, register, byId, cursors, now);
+	await showDelivered(ctx, register, byId, cursors);
 
 	// The later of the two read times: the trigger's own, or the register's (kept whatever n8n keeps).
 	const effective: DocumentCursors = {};
@@ -160,16 +169,19 @@ export async function pollRegister(
 		if (!effective[id]) delete effective[id];
 	}
 	const ids = [...byId.keys()];
+	const settled = settleDocuments(client, cursors, ids, watch.settings, now);
+	for (const id of ids) if (effective[id] && cursors[id]?.f === FINAL) effective[id] = { ...effective[id], f: FINAL };
 	const due = selectDue(ids, effective, now, watch.settings);
 	const outcome = await readDueDocuments(node, client, due, cursors, watch, now, deadlineMs);
-	const attempted = [...outcome.read.keys(), ...outcome.failed.keys()];
+	const attempted = [...outcome.read.keys(), ...outcome.failed.keys(), ...outcome.late];
 	try {
 		await recordReads(ctx, register, attempted, new Date(nowMs).toISOString());
 	} catch (error) {
+		if (isRefusal(error)) throw error;
 		// The events matter more: the trigger's own read times still space the reads.
 		ctx.logger.warn(`FAST Parapheur Trigger: could not record the read times in the register '${watch.name}': ${(error as Error).message}`);
 	}
-	const groups = applyReads(cursors, outcome, now);
+	const groups = [settled, ...applyReads(cursors, outcome, now)];
 	// Cursors are kept for the documents the register still lists as not final: once a row shows
 	// the final state, its document leaves the list and its cursor goes.
 	writeDocumentCursors(staticData, cursors, ids);
