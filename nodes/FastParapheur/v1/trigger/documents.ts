@@ -137,8 +137,9 @@ export function settleDocuments(client: FastClient, cursors: DocumentCursors, id
 		const cursor = cursors[id];
 		if (!cursor || !isSettled(cursor, now)) continue;
 		events.push({ date: nowIso, value: settledItem(client, id, cursor, nowIso) });
-		const { q: _settlingSince, ...rest } = cursor;
-		cursors[id] = { ...rest, f: FINAL };
+		const next: DocumentCursor = { ...cursor, f: FINAL };
+		delete next.q;
+		cursors[id] = next;
 	}
 	return events;
 }
