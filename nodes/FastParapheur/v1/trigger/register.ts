@@ -133,7 +133,6 @@ async function showDelivered(ctx: IPollFunctions, register: Register, byId: Map<
 	const errors = results.flatMap((result) => (!result.ok && 'error' in result ? [result.error] : []));
 	const refused = errors.find(isRefusal);
 	// A key that may not write fails every poll: say so, rather than leave rows that never end.
-	// eslint-disable-next-line @n8n/community-nodes/require-node-api-error -- already the NodeApiError of the write (nodes/shared/request.ts)
 	if (refused) throw refused;
 	if (errors.length > 0) ctx.logger.warn(`FAST Parapheur Trigger: ${errors.length} row(s) of the register '${register.table.name}' could not be updated; tried again at the next poll`);
 }
