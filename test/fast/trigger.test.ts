@@ -119,24 +119,6 @@ describe('documentStateChanged', () => {
 		expect(historyReads(id)).toBe(readsBefore);
 	});
 
-	it("with None, leaves a new trigger's first read to the poll after activation, whose state n8n keeps", async () => {
-		const a = seed();
-		const { poll, staticData } = trigger(watch([a], { existingEntries: 'none', minIntervalMinutes: 0 }));
-		// The activation poll of a new trigger: nothing read (n8n's durable cursors would drop its baseline).
-		expect(await poll(0, 'trigger', 'activate')).toEqual([]);
-		expect(historyReads(a)).toBe(0);
-		expect(staticData()).toEqual({ v: 1, documents: {} });
-		// Under the durable scheduler with durable cursors the activation poll's state is dropped
-		// anyway; the first scheduled poll ('update') reads and sets the baseline.
-		expect(await poll(1, 'trigger', 'update')).toEqual([]);
-		expect(historyReads(a)).toBe(1);
-		fast.emulator.advance(a, 'Envoyé pour signature');
-		expect(states(await poll(2))).toEqual([`${a}:Envoyé pour signature`]);
-		// A trigger with state reads at activation as before (n8n's restart, a re-activation).
-		fast.emulator.advance(a, 'Signé');
-		expect(states(await poll(3, 'trigger', 'activate'))).toEqual([`${a}:Signé`]);
-	});
-
 	it("stops reading at 60 % of n8n's poll budget and leaves the rest to the next poll, losing nothing", async () => {
 		const ids = Array.from({ length: 40 }, () => seed());
 		// Each history read takes 1 s; the budget (3 s) lets reads run until 1.8 s: the first wave of 16

@@ -277,20 +277,8 @@ export async function pollDocumentStates(
 	watch: DocumentWatch,
 	nowMs: number,
 	deadlineMs?: number,
-	activationPoll = false,
 ): Promise<IDataObject[]> {
 	checkStateVersion(staticData);
-	if (activationPoll && watch.firstRead !== 'all' && Object.keys(staticData).length === 0) {
-		// The first poll of a new trigger, made as the workflow is activated. With "Entries Already
-		// There" None (or Current State Only, when the current state is filtered out) the first
-		// read emits nothing, and n8n 2.x's durable scheduler with durable cursors keeps nothing of
-		// an activation poll that emits nothing (it runs as a test poll: n8n-core
-		// poll-trigger-executor commits a cursor only `if (!testingTrigger)`): the baseline would be
-		// lost and the entries added before the next poll taken for entries already there. The first
-		// read is left to the next poll, whose state n8n keeps in every mode.
-		writeDocumentCursors(staticData, {}, watch.ids);
-		return [];
-	}
 	const now = Math.floor(nowMs / 1000);
 	const cursors: DocumentCursors = readDocumentCursors(staticData);
 	const settled = settleDocuments(client, cursors, watch.ids, watch.settings, now);

@@ -52,9 +52,7 @@ export async function pollTrigger(this: IPollFunctions, nowMs: number): Promise<
 			client = await fastClient(this);
 			const items = manual
 				? await latestDocumentStates(node, client, watch, nowMs)
-				: // Scheduled polls of n8n 2.x's durable scheduler run with activation 'update'; the poll made
-					// as a workflow is activated (and every poll of the classic poller) with the activation's mode.
-					await pollDocumentStates(node, client, this.getWorkflowStaticData('node'), watch, nowMs, deadlineMs, this.getActivationMode() !== 'update');
+				: await pollDocumentStates(node, client, this.getWorkflowStaticData('node'), watch, nowMs, deadlineMs);
 			return items.length > 0 ? [items.map((json) => ({ json: redactDeep(json, client!.secrets) }))] : null;
 		}
 		if (event === 'registeredDocumentStateChanged') {
