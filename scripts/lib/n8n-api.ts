@@ -25,14 +25,15 @@ export const TEST_OWNER = {
 /** Scope families the tests rely on: the key must carry every scope n8n offers in each. */
 const REQUIRED_SCOPE_PREFIXES = ['workflow:', 'execution:', 'dataTable:', 'dataTableRow:'];
 
-interface RestAnswer {
+export interface RestAnswer {
 	status: number;
 	json: unknown;
 	text: string;
 	cookie?: string;
 }
 
-async function rest(baseUrl: string, method: string, path: string, body?: unknown, cookie?: string): Promise<RestAnswer> {
+/** One call to n8n's own REST API (`/rest/...`), JSON in and out; `cookie` is the session's, and the answer's new one comes back. */
+export async function rest(baseUrl: string, method: string, path: string, body?: unknown, cookie?: string): Promise<RestAnswer> {
 	const response = await fetch(`${baseUrl}${path}`, {
 		method,
 		headers: {

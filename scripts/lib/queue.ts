@@ -230,6 +230,7 @@ export async function startQueueMode(install: N8nInstall, tarball: string, optio
 		}
 		redis = await startRedis({ port: options.redisPort });
 		postgres = await startPostgres({ port: options.postgresPort });
+		const noProxy = [process.env.NO_PROXY ?? process.env.no_proxy, '127.0.0.1', 'localhost'].filter(Boolean).join(',');
 		const shared: NodeJS.ProcessEnv = {
 			EXECUTIONS_MODE: 'queue',
 			QUEUE_BULL_REDIS_HOST: '127.0.0.1',
@@ -246,6 +247,10 @@ export async function startQueueMode(install: N8nInstall, tarball: string, optio
 			OFFLOAD_MANUAL_EXECUTIONS_TO_WORKERS: 'true',
 			// "Worker started execution <id>" and the readiness lines are logged at info.
 			N8N_LOG_LEVEL: 'info',
+			// Everything here is on 127.0.0.1 (n8n itself, its API the register calls, the emulators):
+			// a proxy of the host must not carry those requests.
+			NO_PROXY: noProxy,
+			no_proxy: noProxy,
 		};
 		const mainFolder = prepareUserFolder(tarball);
 		folders.push(mainFolder);

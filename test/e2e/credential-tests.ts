@@ -21,6 +21,8 @@ import { NAMIRIAL_TEST_MESSAGES } from '../../nodes/NamirialTrustAndSign/methods
 import { REGISTER_TEST_MESSAGES } from '../../nodes/FastParapheur/methods/registerTest';
 import type { N8nInstall } from '../../scripts/lib/n8n';
 import { startN8n, stopN8n } from '../../scripts/lib/n8n';
+import type { RestAnswer } from '../../scripts/lib/n8n-api';
+import { rest } from '../../scripts/lib/n8n-api';
 import { emulatorCredentials } from '../emulators/credentials';
 import type { FastEmulator } from '../emulators/fast';
 import { FAST_API_PREFIX, getTestPki, startFastEmulator } from '../emulators/fast';
@@ -55,7 +57,6 @@ const N8N_GENERIC_TEXTS = [
 ];
 
 const N8N_START_TIMEOUT_MS = 180_000;
-const REQUEST_TIMEOUT_MS = 60_000;
 
 interface Emulators {
 	maarch: MaarchEmulator;
@@ -239,24 +240,10 @@ class N8nRest {
 
 	constructor(private readonly baseUrl: string) {}
 
-	async call(method: 'GET' | 'POST', path: string, body?: unknown): Promise<{ status: number; json: unknown; text: string }> {
-		const response = await fetch(`${this.baseUrl}${path}`, {
-			method,
-			headers: { 'content-type': 'application/json', 'browser-id': 'credential-tests', ...(this.cookie ? { cookie: this.cookie } : {}) },
-			body: body === undefined ? undefined : JSON.stringify(body),
-			signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
-		});
-		const cookies = response.headers.getSetCookie().map((value) => value.split(';')[0]);
-		const auth = cookies.find((value) => value.startsWith('n8n-auth='));
-		if (auth) this.cookie = auth;
-		const text = await response.text();
-		let json: unknown;
-		try {
-			json = JSON.parse(text) as unknown;
-		} catch {
-			json = undefined;
-		}
-		return { status: response.status, json, text };
+	async call(method: 'GET' | 'POST', path: string, body?: unknown): Promise<RestAnswer> {
+		const answer = await rest(this.baseUrl, method, path, body, this.cookie || undefined);
+		if (answer.cookie) this.cookie = answer.cookie;
+		return answer;
 	}
 
 	/**

@@ -28,7 +28,7 @@ import { activateWorkflow, n8nCommand } from '../../scripts/lib/n8n';
 import { apiRequest, setUpOwnerAndApiKey } from '../../scripts/lib/n8n-api';
 import type { QueueMode } from '../../scripts/lib/queue';
 import { startQueueMode } from '../../scripts/lib/queue';
-import { EMULATOR_CREDENTIALS, emulatorCredentials } from '../emulators/credentials';
+import { EMULATOR_CREDENTIALS, fastEmulatorCredential } from '../emulators/credentials';
 import type { FastEmulator } from '../emulators/fast';
 import { getTestPki, startFastEmulator } from '../emulators/fast';
 import { SAMPLE_DOCUMENTS } from '../emulators/fast/sample';
@@ -252,13 +252,7 @@ export async function checkQueueSmoke(install: N8nInstall, tarball: string, port
 			fast = await startFastEmulator({ port: ports.fastPort });
 			sink = await startSink();
 			const sinkUrl = sink.url;
-			const credentials = emulatorCredentials({
-				maarchUrl: 'http://127.0.0.1:9',
-				fast: { url: fast.url, pki: getTestPki() },
-				namirialUrl: 'http://127.0.0.1:9',
-				flowerdocsUrl: 'http://127.0.0.1:9/core',
-			}).filter((credential) => credential.type === 'fastParapheurApi');
-			const noProxy = [process.env.NO_PROXY ?? process.env.no_proxy, '127.0.0.1', 'localhost'].filter(Boolean).join(',');
+			const credentials = fastEmulatorCredential({ url: fast.url, pki: getTestPki() });
 			queue = await startQueueMode(install, tarball, {
 				mainPort: ports.mainPort,
 				workerPort: ports.workerPort,
@@ -266,8 +260,6 @@ export async function checkQueueSmoke(install: N8nInstall, tarball: string, port
 				postgresPort: ports.postgresPort,
 				mainBrokerPort: ports.mainBrokerPort,
 				workerBrokerPort: ports.workerBrokerPort,
-				// The emulator and the sink are on 127.0.0.1: a proxy of the host must not carry requests there.
-				extraEnv: { NO_PROXY: noProxy, no_proxy: noProxy },
 				beforeStart: async (env) => {
 					const credentialsFile = join(folder, 'credentials.json');
 					const workflowFile = join(folder, 'workflow.json');

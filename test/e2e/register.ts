@@ -41,7 +41,7 @@ import { activateWorkflow, n8nCommand, ROOT } from '../../scripts/lib/n8n';
 import { apiRequest, setUpOwnerAndApiKey } from '../../scripts/lib/n8n-api';
 import type { QueueMode } from '../../scripts/lib/queue';
 import { startQueueMode } from '../../scripts/lib/queue';
-import { EMULATOR_CREDENTIALS, emulatorCredentials, registerCredential } from '../emulators/credentials';
+import { EMULATOR_CREDENTIALS, fastEmulatorCredential, registerCredential } from '../emulators/credentials';
 import type { FastEmulator } from '../emulators/fast';
 import { getTestPki, startFastEmulator } from '../emulators/fast';
 import { SAMPLE_SIREN } from '../emulators/fast/sample';
@@ -105,18 +105,29 @@ interface Workflow {
 	[key: string]: unknown;
 }
 
+/** The upload template as another workflow: its own ID, name, webhook and (optionally) register. */
+function uploadCopy(upload: Workflow, copy: { id: string; name: string; path: string; webhookId: string; register?: string }): Workflow {
+	const workflow = structuredClone(upload);
+	workflow.id = copy.id;
+	workflow.name = copy.name;
+	for (const node of workflow.nodes) {
+		if (node.type === 'n8n-nodes-base.webhook') {
+			node.parameters.path = copy.path;
+			node.webhookId = copy.webhookId;
+		} else if (copy.register) node.parameters.registerName = copy.register;
+	}
+	return workflow;
+}
+
 /** The templates as the chapter imports them: the second upload workflow, the sink's addresses, one poll a minute. */
 function workflows(sinkUrl: string): Workflow[] {
 	const upload = template('fast-register-upload.json');
-	const second = structuredClone(upload);
-	second.id = SECOND_UPLOAD_ID;
-	second.name = 'FAST Parapheur: contracts to the circuit, registered';
-	for (const node of second.nodes) {
-		if (node.type === 'n8n-nodes-base.webhook') {
-			node.parameters.path = 'fast-register-contracts';
-			node.webhookId = '8c1f3e55-0a2d-4b8e-9f61-5d7a2b3c4e99';
-		}
-	}
+	const second = uploadCopy(upload, {
+		id: SECOND_UPLOAD_ID,
+		name: 'FAST Parapheur: contracts to the circuit, registered',
+		path: 'fast-register-contracts',
+		webhookId: '8c1f3e55-0a2d-4b8e-9f61-5d7a2b3c4e99',
+	});
 	const reactions = template('fast-register-reactions.json');
 	const trigger = reactions.nodes.find((node) => node.type === 'n8n-nodes-parapheur.fastParapheurTrigger')!;
 	trigger.parameters.pollTimes = { item: [{ mode: 'everyMinute' }] };
@@ -133,15 +144,13 @@ function workflows(sinkUrl: string): Workflow[] {
 	});
 	reactions.connections[trigger.name].main[0].push({ node: 'Call back every entry', type: 'main', index: 0 });
 
-	const etiquetteUpload = structuredClone(upload);
-	etiquetteUpload.id = ETIQUETTE_UPLOAD_ID;
-	etiquetteUpload.name = 'FAST Parapheur: upload into the etiquette register';
-	for (const node of etiquetteUpload.nodes) {
-		if (node.type === 'n8n-nodes-base.webhook') {
-			node.parameters.path = 'fast-register-etiquette';
-			node.webhookId = '2d9e7a41-5b3c-4f0e-8a6d-1c2b3a4d5e66';
-		} else node.parameters.registerName = ETIQUETTE_REGISTER;
-	}
+	const etiquetteUpload = uploadCopy(upload, {
+		id: ETIQUETTE_UPLOAD_ID,
+		name: 'FAST Parapheur: upload into the etiquette register',
+		path: 'fast-register-etiquette',
+		webhookId: '2d9e7a41-5b3c-4f0e-8a6d-1c2b3a4d5e66',
+		register: ETIQUETTE_REGISTER,
+	});
 	const etiquetteTrigger = structuredClone(reactions);
 	etiquetteTrigger.id = ETIQUETTE_TRIGGER_ID;
 	etiquetteTrigger.name = 'FAST Parapheur: the etiquette register, default options';
@@ -229,23 +238,17 @@ export async function checkRegisterInQueueMode(install: N8nInstall, tarball: str
 			await smtp.start();
 			fast = await startFastEmulator({ port: ports.fastPort });
 			const credentials = [
-				...emulatorCredentials({
-					maarchUrl: 'http://127.0.0.1:9',
-					fast: { url: fast.url, pki: getTestPki() },
-					namirialUrl: 'http://127.0.0.1:9',
-					flowerdocsUrl: 'http://127.0.0.1:9/core',
-				}).filter((credential) => credential.type === 'fastParapheurApi'),
+				...fastEmulatorCredential({ url: fast.url, pki: getTestPki() }),
 				// The key exists only once n8n runs: set below through n8n's API.
 				registerCredential(`http://127.0.0.1:${ports.mainPort}/api/v1`),
 				{ id: SMTP_CREDENTIAL_ID, name: 'Town hall mail server', type: 'smtp', data: { user: 'parapheur', password: 'mail-password', host: '127.0.0.1', port: smtp.port, secure: false, disableStartTls: true } },
 			];
-			const noProxy = [process.env.NO_PROXY ?? process.env.no_proxy, '127.0.0.1', 'localhost'].filter(Boolean).join(',');
 			queue = await startQueueMode(install, tarball, {
 				mainPort: ports.mainPort,
 				workerPort: ports.workerPort,
 				redisPort: ports.redisPort,
 				postgresPort: ports.postgresPort,
-				extraEnv: { NO_PROXY: noProxy, no_proxy: noProxy, ...SCHEDULER_ENV[mode] },
+				extraEnv: SCHEDULER_ENV[mode],
 				beforeStart: async (env) => {
 					const credentialsFile = join(folder, 'credentials.json');
 					writeFileSync(credentialsFile, JSON.stringify(credentials));

@@ -30,6 +30,13 @@ export interface EmulatorEndpoints {
 	flowerdocsUrl: string;
 }
 
+/** Only the FAST Parapheur credential of `emulatorCredentials`, for runs with the FAST emulator alone. */
+export function fastEmulatorCredential(fast: EmulatorEndpoints['fast']) {
+	return emulatorCredentials({ maarchUrl: 'http://127.0.0.1:9', fast, namirialUrl: 'http://127.0.0.1:9', flowerdocsUrl: 'http://127.0.0.1:9/core' }).filter(
+		(credential) => credential.type === 'fastParapheurApi',
+	);
+}
+
 /**
  * The register templates' credential: an API key of the n8n at `apiUrl` (`.../api/v1`), which
  * exists only once that n8n runs: imported with a placeholder, then set through n8n's API
