@@ -8,6 +8,7 @@ import type { INodeExecutionData } from 'n8n-workflow';
 import { FLOWERDOCS_API_PASSWORD } from '../emulators/flowerdocs';
 import { MAARCH_API_PASSWORD } from '../emulators/maarch';
 import { NAMIRIAL_ADMIN_PASSWORD } from '../emulators/namirial';
+import { inFlightGate } from '../emulators/shared/server';
 import type { RunResult } from '../harness';
 import { useFlowerDocs } from '../flowerdocs/fixture';
 import { byId, useMaarch } from '../maarch/fixture';
@@ -80,7 +81,8 @@ describe('Maarch Courrier lockout', () => {
 	});
 
 	entry('lockout', 'Maarch, Concurrency 3: nothing is sent once a 401 came back, the items in flight kept', async () => {
-		maarch.emulator.server.delayAllMs = 30;
+		// Items 2, 3 and 4 are held until all three are in flight, whatever the machine's speed.
+		maarch.emulator.server.hold = inFlightGate(maarch.emulator.server, 3, { firstAlone: true, windowMs: 30 });
 		maarch.emulator.injectFault({ status: 401, body: { errors: 'Authentication Failed' } }, 1, { when: () => maarch.emulator.log.length === 2 });
 		const items = Array.from({ length: 10 }, () => ({}));
 		const run = await maarch.run({ operation: 'get', userId: byId(10), requestOptions: { concurrency: 3 } }, { items, node: { continueOnFail: true } });

@@ -121,27 +121,38 @@ describe('documentStateChanged', () => {
 
 	it("stops reading at 60 % of n8n's poll budget and leaves the rest to the next poll, losing nothing", async () => {
 		const ids = Array.from({ length: 40 }, () => seed());
-		// Each history read takes 1 s; the budget (3 s) lets reads run until 1.8 s: the first wave of 16
-		// ends, the second is cut off (FAST got those requests: their 30 minutes start), the rest wait.
-		fast.emulator.server.delayAllMs = 1_000;
-		const { poll } = trigger(watch(ids), 2, 3_000);
-		const started = performance.now();
-		const first = await poll(0);
-		expect(performance.now() - started).toBeLessThan(3_000);
-		expect(first).toHaveLength(16);
-		// (The emulator logs a request once it has waited: the 16 cut off are not in its log.)
-		expect(ids.filter((id) => historyReads(id) === 1)).toHaveLength(16);
-		// A minute later: only the 8 never sent are read, not the 16 cut off.
-		const second = await poll(1);
-		expect(second).toHaveLength(8);
-		expect(ids.filter((id) => historyReads(id) === 1)).toHaveLength(24);
-		expect(ids.filter((id) => historyReads(id) > 1)).toEqual([]);
-		// Thirty minutes after the first poll (FAST fast again), the 16 cut off are read again and delivered.
-		fast.emulator.server.delayAllMs = 0;
-		const third = await poll(30);
-		const delivered = [...first, ...second, ...third].filter((item) => item.json.position === 1).map((item) => String(item.json.documentId));
-		// Each document's Préparé once.
-		expect(delivered.sort()).toEqual([...ids].sort());
+		// The first wave of 16 history reads is answered at once; the second wave is held by the
+		// emulator past the deadline (60 % of a 10 s budget: 6 s), so it is cut off (FAST got those
+		// requests: their 30 minutes start); the last 8 are never sent. No timing but the deadline's.
+		let arrived = 0;
+		let release: () => void = () => undefined;
+		const held = new Promise<void>((resolve) => (release = resolve));
+		fast.emulator.server.hold = (_method, path) => (path.endsWith('/history') && ++arrived > 16 && arrived <= 32 ? held : undefined);
+		try {
+			const { poll } = trigger(watch(ids), 2, 10_000);
+			const started = performance.now();
+			const first = await poll(0);
+			expect(performance.now() - started).toBeLessThan(10_000);
+			expect(arrived).toBe(32);
+			expect(first).toHaveLength(16);
+			// (The emulator logs a request once it is answered: the 16 cut off are not in its log yet.)
+			expect(ids.filter((id) => historyReads(id) === 1)).toHaveLength(16);
+			// A minute later: only the 8 never sent are read, not the 16 cut off.
+			const second = await poll(1);
+			expect(second).toHaveLength(8);
+			expect(ids.filter((id) => historyReads(id) === 1)).toHaveLength(24);
+			expect(ids.filter((id) => historyReads(id) > 1)).toEqual([]);
+			// The held requests end (answered to no one); thirty minutes after the first poll, the 16 cut
+			// off are read again and delivered.
+			release();
+			const third = await poll(30);
+			const delivered = [...first, ...second, ...third].filter((item) => item.json.position === 1).map((item) => String(item.json.documentId));
+			// Each document's Préparé once.
+			expect(delivered.sort()).toEqual([...ids].sort());
+		} finally {
+			release();
+			fast.emulator.server.hold = undefined;
+		}
 	});
 
 	it('version 2 reads a signed document until Classé, and gives up after 7 days without a change', async () => {

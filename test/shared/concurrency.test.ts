@@ -6,6 +6,7 @@
  */
 import { useFlowerDocs } from '../flowerdocs/fixture';
 import { byId, useMaarch } from '../maarch/fixture';
+import { inFlightGate } from '../emulators/shared/server';
 import { useNamirial } from '../namirial/fixture';
 
 describe('Maarch Courrier Get, 20 items', () => {
@@ -26,7 +27,9 @@ describe('Maarch Courrier Get, 20 items', () => {
 		[1, 1],
 		[8, 8],
 	])('Concurrency %s: at most %i requests at once, the output in input order and paired', async (concurrency, peak) => {
-		maarch.emulator.server.delayAllMs = 40;
+		// Held until `peak` requests are in flight (the first alone), then 40 ms: a node sending more at
+		// once shows in peakInFlight, whatever the machine's speed.
+		maarch.emulator.server.hold = inFlightGate(maarch.emulator.server, peak, { firstAlone: true });
 		const result = await maarch.run(
 			{ ...parameters, ...(concurrency === undefined ? {} : { requestOptions: { concurrency } }) },
 			{ items },

@@ -8,6 +8,7 @@
  * (`request.stream`, `rawBody` empty) instead of a buffered body, and a response body may be a
  * `Readable` (piped; give `content-length` in `headers` when known), so an emulator never holds a
  * multi-GB upload or download in memory. `delayAllMs` adds latency to every request (benchmarks);
+ * `hold` keeps the requests it picks waiting until a promise settles (deadline tests, without timing);
  * `inFlight` / `peakInFlight` count the requests being handled at once (concurrency tests).
  */
 import * as http from 'node:http';
@@ -119,6 +120,38 @@ export interface EmulatorServerOptions {
 
 const sleep = async (ms: number) => await new Promise((resolve) => setTimeout(resolve, ms));
 
+/**
+ * A `hold` for concurrency tests that does not depend on the machine's speed: the first request
+ * (when `firstAlone`) waits `windowMs`; the others wait until `count` requests are in flight at
+ * once (at most `maxMs`), then `windowMs` more, so a client sending more than `count` at once is
+ * seen in `peakInFlight`. Once `count` was reached, later requests wait `windowMs` only.
+ */
+export function inFlightGate(
+	server: EmulatorServer,
+	count: number,
+	{ windowMs = 40, maxMs = 5_000, firstAlone = false }: { windowMs?: number; maxMs?: number; firstAlone?: boolean } = {},
+): (method: string, path: string) => Promise<unknown> {
+	let arrived = 0;
+	let opened = false;
+	const waiting: Array<() => void> = [];
+	return async () => {
+		arrived++;
+		if (!(firstAlone && arrived === 1) && !opened) {
+			// Released in the order they came (the one completing the count included).
+			const turn = new Promise<void>((resolve) => {
+				waiting.push(resolve);
+				setTimeout(resolve, maxMs).unref();
+			});
+			if (server.inFlight >= count) {
+				opened = true;
+				for (const resolve of waiting.splice(0)) resolve();
+			}
+			await turn;
+		}
+		await sleep(windowMs);
+	};
+}
+
 export class EmulatorServer {
 	readonly log: LoggedRequest[] = [];
 
@@ -136,6 +169,13 @@ export class EmulatorServer {
 
 	/** Milliseconds every request waits before it is handled (0: none). */
 	delayAllMs: number;
+
+	/**
+	 * Called with each request as it arrives (method, path without query): a promise returned keeps
+	 * that request waiting, unanswered and unlogged, until it settles. For tests that need requests
+	 * "still running" at some moment without relying on the machine's speed.
+	 */
+	hold?: (method: string, path: string) => Promise<unknown> | undefined;
 
 	/** Requests being handled now (received, not yet answered), and the most seen at once. */
 	inFlight = 0;
@@ -250,6 +290,8 @@ export class EmulatorServer {
 		if (this.delayAllMs > 0) await sleep(this.delayAllMs);
 		const url = new URL(req.url ?? '/', 'http://emulator');
 		const method = (req.method ?? 'GET').toUpperCase();
+		const held = this.hold?.(method, url.pathname);
+		if (held) await held.catch(() => undefined);
 		let matched: { route: Route; params: Record<string, string> } | undefined;
 		let routeError: Error | undefined;
 		try {
