@@ -18,17 +18,20 @@ import type { ErrorDetails } from './errors';
 import { pathSegment } from './path';
 import { readCredentials } from './credentials';
 import type { HttpFailure, RequestContext, Vendor } from './request';
-import { apiRequest, isObject } from './request';
+import { apiRequest, getRequestSettings, isObject } from './request';
 import { InputError } from './validation';
 
 export const N8N_API_CREDENTIAL = 'parapheurRegisterApi';
 
 export const N8N_API: Vendor = {
-	name: 'the n8n API',
+	// Messages read "n8n did not answer …", "Could not connect to n8n …", as the credential's Test says.
+	name: 'n8n',
 	credentialType: N8N_API_CREDENTIAL,
 	readError: (body) => (isObject(body) && typeof body.message === 'string' ? { message: body.message } : {}),
 	hints: {
 		url: "Check the 'n8n API URL' of the Parapheur Register API credential: the address n8n itself answers on, followed by /api/v1 (e.g. http://localhost:5678/api/v1). In queue mode the workers must reach it too.",
+		timeout:
+			"The register is read and written through n8n's own API (the 'n8n API URL' of the Parapheur Register API credential). Raise 'Timeout (Seconds)' in the node's Request Options, or check that this address answers from n8n (and from the workers in queue mode).",
 	},
 };
 
@@ -133,6 +136,9 @@ async function call(
 		qs: request.qs,
 		body: request.body,
 		secrets: api.secrets,
+		// The node's Timeout and Max Retries (its first item's, the register being opened once per
+		// execution); the trigger has none: the defaults.
+		settings: getRequestSettings(ctx, 0),
 		// Reads are retried; so are the register's writes, which set values (an update or an upsert
 		// sent twice leaves the same row).
 		idempotent: true,

@@ -112,6 +112,28 @@ describe('Add to Register (uploads)', () => {
 		expect(result.error?.description).toMatch(/Do not upload it again/);
 	});
 
+	it("follows the node's Timeout and Max Retries: a register that does not answer fails the item, nothing uploaded", async () => {
+		let release: () => void = () => undefined;
+		const held = new Promise<void>((resolve) => (release = resolve));
+		n8n.server.hold = (method, path) => (method === 'GET' && path.endsWith('/data-tables') ? held : undefined);
+		try {
+			const started = Date.now();
+			const result = await upload([pdfItem()], { requestOptions: { timeout: 1, maxRetries: 0 } });
+			expect(result.error?.message).toBe('n8n did not answer within 1 second');
+			expect(result.error?.description).toMatch(/through n8n's own API .* Raise 'Timeout \(Seconds\)'/);
+			expect(Date.now() - started).toBeLessThan(20_000);
+			expect(uploads()).toBe(0);
+		} finally {
+			release();
+			n8n.server.hold = undefined;
+		}
+		// Busy (503) twice with Max Retries 1: two tries of the row's write, then the item fails naming the document.
+		n8n.server.injectFault({ status: 503, body: { message: 'busy' } }, 2, { path: /\/rows\/upsert$/ });
+		const busy = await upload([pdfItem('second.pdf', { reference: 'B' })], { requestOptions: { maxRetries: 1 } });
+		expect(busy.error?.message).toMatch(/was uploaded, but could not be added to the register/);
+		expect(n8n.server.requests('POST', /\/rows\/upsert$/)).toHaveLength(2);
+	});
+
 	it('finds an existing register of exactly that name and adds the columns it lacks', async () => {
 		await upload([pdfItem()], { registerName: 'Registre' });
 		expect(n8n.rows('Registre')).toHaveLength(1);
