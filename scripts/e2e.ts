@@ -45,7 +45,8 @@
  *                               examples/ (test/e2e/register.ts); about 3 minutes)
  *   E2E_ONLY=faults,credentials runs only these chapters (examples, faults, credentials, proxy, hostile, polling, queue)
  *
- * The emulators listen on fixed ports (E2E_MAARCH_PORT 8711, E2E_FAST_PORT 8712, E2E_NAMIRIAL_PORT 8713, E2E_FLOWERDOCS_PORT 8714), because the
+ * The emulators listen on fixed ports (E2E_MAARCH_PORT 8711, E2E_FAST_PORT 8712, E2E_NAMIRIAL_PORT 8713, E2E_FLOWERDOCS_PORT 8714;
+ * E2E_SILENT_PORT 8716: the fault chapter's register that never answers), because the
  * credentials imported into n8n name them; they are started afresh, in this process, for every
  * example. The FAST emulator's test PKI is made once per process (getTestPki), so the FAST
  * credential imported at the start keeps matching every restarted emulator. Documents uploaded
@@ -58,7 +59,7 @@ import { join } from 'node:path';
 
 import type { IRun } from 'n8n-workflow';
 
-import { emulatorCredentials } from '../test/emulators/credentials';
+import { emulatorCredentials, registerCredential } from '../test/emulators/credentials';
 import { getTestPki, startFastEmulator } from '../test/emulators/fast';
 import { startMaarchEmulator } from '../test/emulators/maarch';
 import { MAARCH_SAMPLE } from '../test/emulators/maarch/sample';
@@ -72,7 +73,7 @@ import type { FaultSuite } from '../test/e2e/faults';
 import { FAST_CONCURRENCY, MAARCH_CONCURRENCY } from '../test/e2e/concurrency';
 import { REGISTER_TEMPLATE_IDS } from '../test/e2e/templates';
 import { runQueueChapter } from './e2e-queue';
-import { FAULT_SUITES, armFaults, checkFaultRun, faultWorkflow } from '../test/e2e/faults';
+import { FAULT_SUITES, SILENT_REGISTER, armFaults, checkFaultRun, faultWorkflow, startSilentServer } from '../test/e2e/faults';
 import { checkCredentialTests } from '../test/e2e/credential-tests';
 import { checkProxy } from '../test/e2e/proxy';
 import { checkHostile } from '../test/e2e/hostile';
@@ -97,6 +98,8 @@ const MAARCH_PORT = Number(process.env.E2E_MAARCH_PORT ?? 8711);
 const FAST_PORT = Number(process.env.E2E_FAST_PORT ?? 8712);
 const NAMIRIAL_PORT = Number(process.env.E2E_NAMIRIAL_PORT ?? 8713);
 const FLOWERDOCS_PORT = Number(process.env.E2E_FLOWERDOCS_PORT ?? 8714);
+/** The fault chapter's register that never answers (its credential's n8n API URL). */
+const SILENT_PORT = Number(process.env.E2E_SILENT_PORT ?? 8716);
 const FAST_ADVANCE_MS = Number(process.env.E2E_FAST_ADVANCE_MS ?? 1500);
 
 async function startEmulators(): Promise<Emulators> {
@@ -204,7 +207,7 @@ async function runLine(install: N8nInstall, tarball: string): Promise<number> {
 		namirialUrl: `http://127.0.0.1:${NAMIRIAL_PORT}`,
 		flowerdocsUrl: `http://127.0.0.1:${FLOWERDOCS_PORT}/core`,
 	});
-	await importCredentialsAndExamples(install, env, credentials);
+	await importCredentialsAndExamples(install, env, [...credentials, registerCredential(`http://127.0.0.1:${SILENT_PORT}/api/v1`, SILENT_REGISTER)]);
 	const saveRuns = process.env.E2E_SAVE_RUNS;
 	if (saveRuns) mkdirSync(saveRuns, { recursive: true });
 	let failures = 0;
@@ -274,31 +277,36 @@ async function runFaultChapter(install: N8nInstall, env: NodeJS.ProcessEnv): Pro
 	const ports = { maarch: MAARCH_PORT, fast: FAST_PORT, namirial: NAMIRIAL_PORT, flowerdocs: FLOWERDOCS_PORT };
 	let failures = 0;
 	let cases = 0;
-	for (const suite of suites) {
-		const emulator = await suite.start(ports);
-		let results: Array<{ name: string; ok: boolean; seconds: number; problems: string[] }>;
-		try {
-			armFaults(suite, emulator);
-			const result = await n8nCommand(install, env, ['execute', `--id=${suite.workflowId}`, '--rawOutput']);
-			const run = parseRun(result.stdout);
-			if (process.env.E2E_SAVE_RUNS) {
-				writeFileSync(
-					join(process.env.E2E_SAVE_RUNS, `${install.line}-faults-${suite.key}.json`),
-					run ? JSON.stringify(run, null, 2) : result.stdout + result.stderr,
-				);
+	const silent = await startSilentServer(SILENT_PORT);
+	try {
+		for (const suite of suites) {
+			const emulator = await suite.start(ports);
+			let results: Array<{ name: string; ok: boolean; seconds: number; problems: string[] }>;
+			try {
+				armFaults(suite, emulator);
+				const result = await n8nCommand(install, env, ['execute', `--id=${suite.workflowId}`, '--rawOutput']);
+				const run = parseRun(result.stdout);
+				if (process.env.E2E_SAVE_RUNS) {
+					writeFileSync(
+						join(process.env.E2E_SAVE_RUNS, `${install.line}-faults-${suite.key}.json`),
+						run ? JSON.stringify(run, null, 2) : result.stdout + result.stderr,
+					);
+				}
+				results = run
+					? checkFaultRun(suite, run, emulator, result.stdout + result.stderr)
+					: [{ name: 'run', ok: false, seconds: 0, problems: [`no run data (exit ${result.code}): ${(result.stderr || result.stdout).slice(-2000)}`] }];
+			} finally {
+				await emulator.close();
 			}
-			results = run
-				? checkFaultRun(suite, run, emulator, result.stdout + result.stderr)
-				: [{ name: 'run', ok: false, seconds: 0, problems: [`no run data (exit ${result.code}): ${(result.stderr || result.stdout).slice(-2000)}`] }];
-		} finally {
-			await emulator.close();
+			for (const { name, ok, seconds, problems } of results) {
+				console.log(`${ok ? 'PASS' : 'FAIL'}  n8n ${install.version.padEnd(9)} ${`faults ${suite.key}: ${name}`.padEnd(52)} ${seconds.toFixed(1)} s`);
+				for (const problem of problems) console.log(`      ${problem}`);
+				if (!ok) failures++;
+			}
+			cases += suite.cases.length;
 		}
-		for (const { name, ok, seconds, problems } of results) {
-			console.log(`${ok ? 'PASS' : 'FAIL'}  n8n ${install.version.padEnd(9)} ${`faults ${suite.key}: ${name}`.padEnd(52)} ${seconds.toFixed(1)} s`);
-			for (const problem of problems) console.log(`      ${problem}`);
-			if (!ok) failures++;
-		}
-		cases += suite.cases.length;
+	} finally {
+		await silent.close();
 	}
 	console.log(`      fault chapter on n8n ${install.version}: ${cases} cases, ${failures} failed, ${((Date.now() - started) / 1000).toFixed(1)} s`);
 	return failures;

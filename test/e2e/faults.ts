@@ -11,6 +11,10 @@
  *                          retried, succeeds (2 requests)
  *   timeout                Request Options timeout of 1 second, the server answers after 3: the
  *                          package's timeout message, 1 request (a timeout is not retried)
+ *   register silent        (FAST) an upload with Add to Register (version 2) whose register's n8n API
+ *                          accepts the connection and never answers, Timeout 1 second: the
+ *                          package's timeout message naming n8n, and nothing uploaded (an upload
+ *                          would be a request no case claims)
  *   POST 503               a creation or upload answered 503 (with Retry-After): 1 request, and
  *                          the error says it was not retried automatically
  *   401                    1 request and the package's rejected-credential message (never
@@ -29,6 +33,9 @@
  * same for every case: they are counted by time, those the emulator received while the case's
  * node ran (n8n's `startTime` and `executionTime`; a login never starts or ends a node).
  */
+import type { Socket } from 'node:net';
+import { createServer } from 'node:net';
+
 import type { IDataObject, INodeExecutionData, IRun, ITaskData } from 'n8n-workflow';
 
 import { EMULATOR_CREDENTIALS } from '../emulators/credentials';
@@ -58,6 +65,35 @@ export interface FaultPorts {
 const RETRY_AFTER_SECONDS = 1;
 const TIMEOUT_SECONDS = 1;
 const SLOW_ANSWER_MS = 3000;
+
+/**
+ * The register credential of the "register silent" case: its n8n API URL is a port that accepts
+ * connections and never answers (`silentServer`, started by the fault chapter).
+ */
+export const SILENT_REGISTER = { id: 'RegisterSilent01', name: 'Parapheur Register (never answers)' } as const;
+
+/** A server on 127.0.0.1:`port` that accepts connections and never answers (SILENT_REGISTER's). */
+export async function startSilentServer(port: number): Promise<{ connections: () => number; close: () => Promise<void> }> {
+	const sockets = new Set<Socket>();
+	let connections = 0;
+	const server = createServer((socket) => {
+		connections++;
+		sockets.add(socket);
+		socket.on('error', () => undefined);
+		socket.on('close', () => sockets.delete(socket));
+	});
+	await new Promise<void>((resolve, reject) => {
+		server.once('error', reject);
+		server.listen(port, '127.0.0.1', resolve);
+	});
+	return {
+		connections: () => connections,
+		close: async () => {
+			for (const socket of sockets) socket.destroy();
+			await new Promise<void>((resolve) => server.close(() => resolve()));
+		},
+	};
+}
 
 /** A POST answered 503: the message says it was not retried, the description what to check. */
 const NOT_RETRIED = /so it was not retried automatically/;
@@ -100,6 +136,10 @@ export interface FaultCase<E extends VendorEmulator> {
 	/** Three input items with these values in `id` (else one empty item from the trigger). */
 	items?: Array<string | number>;
 	onError?: 'continueRegularOutput' | 'continueErrorOutput';
+	/** The node's version (default 1). */
+	typeVersion?: number;
+	/** Credentials the node uses besides the suite's (type: id and name of an imported credential). */
+	credentials?: Record<string, { id: string; name: string }>;
 	/** Faults for this case's requests. */
 	faults?: Array<{ fault: Fault; count?: number; match: FaultMatch }>;
 	/** The requests that belong to this case (default: its faults' matches). */
@@ -403,6 +443,23 @@ export const FAST_FAULTS: FaultSuite<FastEmulator> = {
 			},
 			faults: [{ fault: { delayMs: SLOW_ANSWER_MS }, match: history(SAMPLE_DOCUMENTS.prepared) }],
 			check: failedOnce(`FAST Parapheur did not answer within ${TIMEOUT_SECONDS} second`, /Timeout \(Seconds\)/),
+		},
+		{
+			name: 'register silent: Timeout, nothing uploaded',
+			typeVersion: 2,
+			parameters: {
+				resource: 'document',
+				operation: 'upload',
+				circuitId: { __rl: true, mode: 'id', value: SAMPLE_CIRCUITS.signature },
+				label: 'Registre muet',
+				inputDataSource: 'base64',
+				fileContent: FAST_PDF_BASE64,
+				fileName: 'registre.pdf',
+				addToRegister: true,
+				requestOptions: { timeout: TIMEOUT_SECONDS, maxRetries: 0 },
+			},
+			credentials: { parapheurRegisterApi: SILENT_REGISTER },
+			check: failedOnce(`n8n did not answer within ${TIMEOUT_SECONDS} second`, /through n8n's own API .*Timeout \(Seconds\)/, 0, 0),
 		},
 		{
 			name: 'POST 503 not retried',
@@ -731,14 +788,21 @@ export function faultWorkflow(suite: FaultSuite): Workflow {
 		connections[from] ??= { main: [[]] };
 		connections[from].main[0].push({ node: to, type: 'main', index: 0 });
 	};
-	const actionNode = (id: string, name: string, parameters: IDataObject, position: [number, number], onError: WorkflowNode['onError']): WorkflowNode => ({
+	const actionNode = (
+		id: string,
+		name: string,
+		parameters: IDataObject,
+		position: [number, number],
+		onError: WorkflowNode['onError'],
+		extra: Pick<FaultCase<VendorEmulator>, 'typeVersion' | 'credentials'> = {},
+	): WorkflowNode => ({
 		id,
 		name,
 		type: suite.nodeType,
-		typeVersion: 1,
+		typeVersion: extra.typeVersion ?? 1,
 		position,
 		parameters,
-		credentials: { [suite.credential]: { id: credential.id, name: credential.name } },
+		credentials: { [suite.credential]: { id: credential.id, name: credential.name }, ...extra.credentials },
 		onError,
 	});
 	let row = 0;
@@ -776,7 +840,7 @@ export function faultWorkflow(suite: FaultSuite): Workflow {
 			connect(list, split);
 			source = split;
 		}
-		nodes.push(actionNode(`case-${index}`, name, faultCase.parameters, [760, y], faultCase.onError ?? 'continueRegularOutput'));
+		nodes.push(actionNode(`case-${index}`, name, faultCase.parameters, [760, y], faultCase.onError ?? 'continueRegularOutput', faultCase));
 		connect(source, name);
 	});
 	return {

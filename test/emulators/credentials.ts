@@ -42,8 +42,8 @@ export function fastEmulatorCredential(fast: EmulatorEndpoints['fast']) {
  * exists only once that n8n runs: imported with a placeholder, then set through n8n's API
  * (`PATCH /api/v1/credentials/<id>`).
  */
-export function registerCredential(apiUrl: string) {
-	return { ...EMULATOR_CREDENTIALS.parapheurRegisterApi, type: 'parapheurRegisterApi', data: { apiKey: 'set-once-n8n-runs', url: apiUrl } };
+export function registerCredential(apiUrl: string, credential: { id: string; name: string } = EMULATOR_CREDENTIALS.parapheurRegisterApi) {
+	return { id: credential.id, name: credential.name, type: 'parapheurRegisterApi', data: { apiKey: 'set-once-n8n-runs', url: apiUrl } };
 }
 
 /** The n8n credentials the example workflows use, pointing at the emulators (for `n8n import:credentials`). */
