@@ -4,7 +4,7 @@
  * here on 127.0.0.1 (installed with apt-get if missing), binary data in the database. Prints one
  * PASS/FAIL line per check, like scripts/e2e.ts.
  *
- * Ports (all on 127.0.0.1, chosen away from the main suite's 5688/5698/8711-8714):
+ * Ports (all on 127.0.0.1, chosen away from the main suite's 5688/5698/8711-8714/8716):
  *   E2E_QUEUE_MAIN_PORT 5881, E2E_QUEUE_WORKER_PORT 5882 (worker health), task-runner brokers
  *   5883 (main) and 5884 (worker), E2E_QUEUE_REDIS_PORT 6391, E2E_QUEUE_POSTGRES_PORT 5441,
  *   E2E_QUEUE_FAST_PORT 8812 (FAST emulator); the sink takes a free port.

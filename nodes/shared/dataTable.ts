@@ -31,7 +31,7 @@ export const N8N_API: Vendor = {
 	hints: {
 		url: "Check the 'n8n API URL' of the Parapheur Register API credential: the address n8n itself answers on, followed by /api/v1 (e.g. http://localhost:5678/api/v1). In queue mode the workers must reach it too.",
 		timeout:
-			"The register is read and written through n8n's own API (the 'n8n API URL' of the Parapheur Register API credential). Raise 'Timeout (Seconds)' in the node's Request Options, or check that this address answers from n8n (and from the workers in queue mode).",
+			"The register is read and written through n8n's own API (the 'n8n API URL' of the Parapheur Register API credential): check that this address answers from n8n (and from the workers in queue mode). An upload waits as long as 'Timeout (Seconds)' in its Request Options; the trigger waits 30 seconds.",
 	},
 };
 

@@ -98,7 +98,9 @@ export const requestOptionsProperty: INodeProperties = {
 export function getRequestSettings(ctx: RequestContext, itemIndex: number): RequestSettings {
 	let options: IDataObject = {};
 	try {
-		options = (ctx as IExecuteFunctions).getNodeParameter('requestOptions', itemIndex, {}) as IDataObject;
+		const value = (ctx as IExecuteFunctions).getNodeParameter('requestOptions', itemIndex, {}) as unknown;
+		// A trigger has no Request Options (its getNodeParameter takes a fallback, not an item index).
+		options = isObject(value) ? (value as IDataObject) : {};
 	} catch {
 		options = {};
 	}
@@ -703,7 +705,7 @@ export async function apiRequest(ctx: RequestContext, vendor: Vendor, request: A
 	// answer; it cannot be told apart, so the description says it may be the proxy's.
 	const proxy = proxyFor(request.url);
 	if (proxy && response.fromProxy === undefined && response.statusCode === 403) {
-		details.description = [details.description, `n8n reaches ${vendor.name} through the proxy ${proxy.shown}: the refusal may be the proxy's (a host it does not let through). ${PROXY_HINT}`]
+		details.description = [details.description, `The request to ${vendor.name} went through the proxy ${proxy.shown}: the refusal may be the proxy's (a host it does not let through). ${PROXY_HINT}`]
 			.filter(Boolean)
 			.join(' ');
 	}

@@ -13,8 +13,8 @@
  *                          package's timeout message, 1 request (a timeout is not retried)
  *   register silent        (FAST) an upload with Add to Register (version 2) whose register's n8n API
  *                          accepts the connection and never answers, Timeout 1 second: the
- *                          package's timeout message naming n8n, and nothing uploaded (an upload
- *                          would be a request no case claims)
+ *                          package's timeout message naming n8n, and nothing uploaded (no upload
+ *                          of its file reached the emulator)
  *   POST 503               a creation or upload answered 503 (with Retry-After): 1 request, and
  *                          the error says it was not retried automatically
  *   401                    1 request and the package's rejected-credential message (never
@@ -459,6 +459,8 @@ export const FAST_FAULTS: FaultSuite<FastEmulator> = {
 				requestOptions: { timeout: TIMEOUT_SECONDS, maxRetries: 0 },
 			},
 			credentials: { parapheurRegisterApi: SILENT_REGISTER },
+			// Its upload, were it sent (the file name is this case's own): counted, and none expected.
+			owns: [{ method: 'POST', path: /\/upload$/, when: (request) => request.parts?.some((part) => part.fileName === 'registre.pdf') === true }],
 			check: failedOnce(`n8n did not answer within ${TIMEOUT_SECONDS} second`, /through n8n's own API .*Timeout \(Seconds\)/, 0, 0),
 		},
 		{

@@ -124,7 +124,8 @@ const sleep = async (ms: number) => await new Promise((resolve) => setTimeout(re
  * A `hold` for concurrency tests that does not depend on the machine's speed: the first request
  * (when `firstAlone`) waits `windowMs`; the others wait until `count` requests are in flight at
  * once (at most `maxMs`), then `windowMs` more, so a client sending more than `count` at once is
- * seen in `peakInFlight`. Once `count` was reached, later requests wait `windowMs` only.
+ * seen in `peakInFlight`. Once `count` was reached (or `maxMs` passed), later requests wait
+ * `windowMs` only.
  */
 export function inFlightGate(
 	server: EmulatorServer,
@@ -134,19 +135,23 @@ export function inFlightGate(
 	let arrived = 0;
 	let opened = false;
 	const waiting: Array<() => void> = [];
+	const open = () => {
+		opened = true;
+		for (const resolve of waiting.splice(0)) resolve();
+	};
 	return async () => {
 		arrived++;
 		if (!(firstAlone && arrived === 1) && !opened) {
 			// Released in the order they came (the one completing the count included).
+			let timer: NodeJS.Timeout | undefined;
 			const turn = new Promise<void>((resolve) => {
 				waiting.push(resolve);
-				setTimeout(resolve, maxMs).unref();
+				// The count never reached (a node sending fewer at once): open the gate for all.
+				timer = setTimeout(open, maxMs).unref();
 			});
-			if (server.inFlight >= count) {
-				opened = true;
-				for (const resolve of waiting.splice(0)) resolve();
-			}
+			if (server.inFlight >= count) open();
 			await turn;
+			clearTimeout(timer);
 		}
 		await sleep(windowMs);
 	};
